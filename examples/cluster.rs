@@ -1,0 +1,218 @@
+//! Cluster a corpus of news articles into stories.
+//!
+//! ```text
+//! cargo run --release --example cluster -- [PATH] [--format text|jsonl|csv] [--skip-bad]
+//!                                          [--threshold T] [--no-dates]
+//! ```
+//!
+//! PATH is a JSON Lines file (`id`, `text`, optional `title`, `date`,
+//! `source`; other fields ignored), a folder of `.txt` files (id = file name),
+//! or `-` for JSON Lines on standard input. Without PATH it runs on the
+//! embedded demo corpus: the two seed reports plus articles written for the demo.
+//!
+//! Output: readable clusters (default), or exactly one `{"id", "cluster"}`
+//! line / CSV row per input document, in input order. A malformed JSONL line
+//! stops the run with exit code 2 before anything is printed, naming the line;
+//! `--skip-bad` skips and counts such lines instead.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use samestory::io::{Corpus, ReadOptions, read_jsonl, read_path};
+use samestory::{Clustering, Detector, Document};
+
+const DEMO_ARTICLES: &str = include_str!("../demo/articles.jsonl");
+const SEEDS: [(&str, &str); 2] = [
+    ("seeds/000_9a7db994ef940da5.txt", include_str!("../demo/seeds/000_9a7db994ef940da5.txt")),
+    ("seeds/001_6a2f0ebee5de1c9f.txt", include_str!("../demo/seeds/001_6a2f0ebee5de1c9f.txt")),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Jsonl,
+    Csv,
+}
+
+struct Args {
+    path: Option<PathBuf>,
+    format: Format,
+    skip_bad: bool,
+    threshold: Option<f64>,
+    no_dates: bool,
+}
+
+const USAGE: &str = "usage: cluster [PATH|-] [--format text|jsonl|csv] [--skip-bad] [--threshold T] [--no-dates]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args { path: None, format: Format::Text, skip_bad: false, threshold: None, no_dates: false };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--format" => {
+                args.format = match it.next().as_deref() {
+                    Some("text") => Format::Text,
+                    Some("jsonl") => Format::Jsonl,
+                    Some("csv") => Format::Csv,
+                    other => return Err(format!("--format takes text, jsonl or csv, got {other:?}")),
+                }
+            }
+            "--skip-bad" => args.skip_bad = true,
+            "--no-dates" => args.no_dates = true,
+            "--threshold" => {
+                let v = it.next().ok_or("--threshold needs a value")?;
+                args.threshold = Some(v.parse().map_err(|_| format!("--threshold: {v:?} is not a number"))?);
+            }
+            "-h" | "--help" => return Err(USAGE.into()),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => {
+                if args.path.is_some() {
+                    return Err(format!("more than one PATH given\n{USAGE}"));
+                }
+                args.path = Some(PathBuf::from(s));
+            }
+        }
+    }
+    Ok(args)
+}
+
+fn demo_corpus() -> Result<Corpus, samestory::Error> {
+    let mut corpus = Corpus::default();
+    for (id, text) in SEEDS {
+        corpus.docs.push(Document::new(id, text));
+    }
+    let articles = read_jsonl(DEMO_ARTICLES.as_bytes(), "demo/articles.jsonl".as_ref(), ReadOptions::default())?;
+    corpus.docs.extend(articles.docs);
+    Ok(corpus)
+}
+
+fn first_words(doc: &Document, n: usize) -> String {
+    let src = doc.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&doc.text);
+    let words: Vec<&str> = src.split_whitespace().take(n).collect();
+    let mut s = words.join(" ");
+    if src.split_whitespace().count() > n {
+        s.push_str(" …");
+    }
+    s
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn write_text(out: &mut impl Write, docs: &[Document], c: &Clustering) -> std::io::Result<()> {
+    let mut stories: Vec<&[u32]> = c.stories().collect();
+    stories.sort_by_key(|s| (std::cmp::Reverse(s.len()), s[0]));
+    for (n, members) in stories.iter().enumerate() {
+        writeln!(out, "story {} ({} documents)", n + 1, members.len())?;
+        for &m in *members {
+            let d = &docs[m as usize];
+            let date = d.date.map(|d| format!(" [{d}]")).unwrap_or_default();
+            writeln!(out, "  {}{}  {}", d.id, date, first_words(d, 12))?;
+        }
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                if let Some(s) = c.scores(a as usize, b as usize) {
+                    writeln!(
+                        out,
+                        "    {} ~ {}: similarity {:.2} (profile cosine {:.2}, shingle Jaccard {:.2}, containment {:.2}, SimHash distance {}{})",
+                        docs[a as usize].id,
+                        docs[b as usize].id,
+                        s.similarity,
+                        s.cosine,
+                        s.jaccard,
+                        s.containment,
+                        s.simhash_distance,
+                        if s.copy { ", copy" } else { "" }
+                    )?;
+                }
+            }
+        }
+        writeln!(out)?;
+    }
+    let singles: Vec<&str> =
+        c.clusters().iter().filter(|m| m.len() == 1).map(|m| docs[m[0] as usize].id.as_str()).collect();
+    writeln!(out, "{} stories with 2+ documents; {} documents on their own:", stories.len(), singles.len())?;
+    for s in singles {
+        writeln!(out, "  {s}")?;
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let corpus = match &args.path {
+        None => demo_corpus(),
+        Some(p) => read_path(p, ReadOptions { skip_bad: args.skip_bad }),
+    };
+    let corpus = match corpus {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for bad in &corpus.skipped {
+        eprintln!("skipped line {}: {}", bad.line, bad.reason);
+    }
+    if !corpus.skipped.is_empty() {
+        eprintln!("skipped {} bad line(s)", corpus.skipped.len());
+    }
+    let mut builder = Detector::builder();
+    if let Some(t) = args.threshold {
+        builder.story_threshold(t);
+    }
+    if args.no_dates {
+        builder.date_window_days(None);
+    }
+    let detector = match builder.build() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let start = Instant::now();
+    let clustering = match detector.cluster(&corpus.docs) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = match args.format {
+        Format::Text => write_text(&mut out, &corpus.docs, &clustering),
+        Format::Jsonl => corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| {
+            writeln!(out, "{}", serde_json::json!({"id": d.id, "cluster": l}))
+        }),
+        Format::Csv => writeln!(out, "id,cluster").and_then(|_| {
+            corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| writeln!(out, "{},{l}", csv_field(&d.id)))
+        }),
+    };
+    if let Err(e) = result.and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error writing output: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    eprintln!(
+        "{} documents, {} candidate pairs scored, {} clusters in {:.3} s ({:.0} docs/s)",
+        corpus.docs.len(),
+        clustering.pairs().len(),
+        clustering.clusters().len(),
+        secs,
+        corpus.docs.len() as f64 / secs.max(1e-9)
+    );
+    ExitCode::SUCCESS
+}

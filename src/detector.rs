@@ -1,0 +1,508 @@
+//! The façade: [`Detector`] knows the whole pipeline.
+
+use std::fmt;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::analyze::{Analyzer, Features, Scratch};
+use crate::cluster::{Clustering, Linkage, ScoredPair, cluster_labels};
+use crate::config::Config;
+use crate::document::Document;
+use crate::error::{Error, ErrorKind};
+use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
+use crate::minhash::MinHashKind;
+use crate::score::{PairScores, score_pair};
+use crate::stats::CorpusStats;
+
+/// Finds copies and same-event reports and groups them into stories.
+///
+/// Build one with [`Detector::new`] (defaults) or [`Detector::builder`].
+/// Use it in batch with [`cluster`](Detector::cluster), or one document at a
+/// time with [`add`](Detector::add). A `Detector` is `Send + Sync`.
+///
+/// # Example
+/// ```
+/// use samestory::{Detector, Document};
+/// let docs = vec![
+///     Document::new("a", "Storm Ciarán hit Brittany on Thursday with gusts of 207 km/h, cutting power to 1.2 million homes."),
+///     Document::new("b", "Gusts reached 207 km/h as Ciarán swept across Brittany; about 1.2 million homes lost power."),
+///     Document::new("c", "The central bank held its main rate at 4.5 percent, citing sticky services inflation."),
+/// ];
+/// let clustering = Detector::new().cluster(&docs)?;
+/// assert!(clustering.same_story(0, 1));
+/// assert!(!clustering.same_story(0, 2));
+/// # Ok::<(), samestory::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Detector {
+    an: Analyzer,
+    live: Live,
+}
+
+/// Builds a [`Detector`]; every setter has a documented default.
+#[derive(Debug, Clone, Default)]
+pub struct DetectorBuilder {
+    cfg: Config,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident : $ty:ty),* $(,)?) => {
+        $( $(#[$doc])* pub fn $name(&mut self, value: $ty) -> &mut DetectorBuilder { self.cfg.$name = value; self } )*
+    };
+}
+
+impl DetectorBuilder {
+    setters! {
+        /// Master seed of every hash (default a fixed constant). Same seed, same results.
+        seed: u64,
+        /// Words per shingle, 1–16 (default 5).
+        shingle_size: usize,
+        /// MinHash slots, 1–4096 (default 128): more slots, smaller estimate error, more memory.
+        num_perm: usize,
+        /// MinHash construction (default one-permutation hashing with optimal densification).
+        minhash_kind: MinHashKind,
+        /// Shingle Jaccard at which two documents are copies, in (0, 1) (default 0.5);
+        /// also sets the LSH bands and rows.
+        copy_threshold: f64,
+        /// Shingle containment at which two documents are copies, in (0, 1) (default 0.5).
+        containment_threshold: f64,
+        /// Shingles the smaller document needs for containment to count (default 20).
+        min_containment_shingles: usize,
+        /// SimHash distance (bits of 64) at which two documents are copies, ≤ 16 (default 3).
+        simhash_distance: u32,
+        /// Salient terms kept per document (default 48).
+        profile_terms: usize,
+        /// Rare salient terms per document that generate event-level candidates (default 16).
+        candidate_terms: usize,
+        /// Terms in more than this fraction of documents generate no candidates (default 0.05).
+        candidate_df_fraction: f64,
+        /// ... unless they are in at most this many documents (default 50), for small corpora.
+        candidate_df_floor: u32,
+        /// Weight of a title occurrence relative to a body occurrence (default 2).
+        title_weight: f64,
+        /// Multiplier of names (terms capitalized mid-sentence in most uses) (default 2).
+        name_boost: f64,
+        /// Multiplier of terms with a digit (default 2).
+        number_boost: f64,
+        /// Reports more than this many days apart are not the same event unless
+        /// they share text (default `Some(30)`; `None` ignores dates).
+        date_window_days: Option<u32>,
+        /// Short lines found in this many documents are boilerplate (default 3, at least 2).
+        boilerplate_min_docs: u32,
+        /// Lines of at most this many tokens can be boilerplate by repetition (default 20).
+        boilerplate_max_tokens: usize,
+        /// Similarity at which documents (and, on average, clusters) are one story (default 0.3).
+        story_threshold: f64,
+        /// Clustering policy (default average linkage).
+        linkage: Linkage,
+        /// Largest accepted document (text + title) in bytes (default 16 MiB).
+        max_document_bytes: usize,
+        /// Most documents one detector holds or one batch may have (default 2³² − 2).
+        max_documents: usize,
+    }
+
+    /// Validates the parameters and builds the detector.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParameter`] naming the first parameter out of range.
+    pub fn build(&self) -> Result<Detector, Error> {
+        let cfg = self.cfg.clone().validated()?;
+        Ok(Detector { live: Live::new(&cfg), an: Analyzer::new(cfg)? })
+    }
+}
+
+/// A story's id in a streaming detector. Ids are handed out in order and never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StoryId(pub u64);
+
+impl fmt::Display for StoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// One match of a document against another held by the detector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Position of the other document (in insertion order).
+    pub position: u32,
+    /// The other document's id.
+    pub id: String,
+    /// The other document's story.
+    pub story: StoryId,
+    /// The pair's scores.
+    pub scores: PairScores,
+}
+
+/// What [`Detector::add`] decided for a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// Position of the new document (in insertion order).
+    pub position: u32,
+    /// The story it joined or started.
+    pub story: StoryId,
+    /// It started a new story.
+    pub new_story: bool,
+    /// Its best matches (similarity > 0), best first, at most 10.
+    pub matches: Vec<Match>,
+}
+
+#[derive(Debug, Clone)]
+struct LiveDoc {
+    id: String,
+    features: Features,
+    story: StoryId,
+}
+
+#[derive(Debug, Clone)]
+struct Live {
+    stats: CorpusStats,
+    docs: Vec<LiveDoc>,
+    // In-memory maps keyed by caller ids / story numbers; never iterated for output.
+    ids: FxHashMap<String, u32>,
+    stories: FxHashMap<StoryId, Vec<u32>>,
+    next_story: u64,
+    bands: BandIndex,
+    hamming: HammingIndex,
+    terms: TermIndex,
+}
+
+impl Live {
+    fn new(cfg: &Config) -> Live {
+        Live {
+            stats: CorpusStats::new(),
+            docs: Vec::new(),
+            ids: FxHashMap::default(),
+            stories: FxHashMap::default(),
+            next_story: 0,
+            bands: BandIndex::new(cfg.lsh.bands),
+            hamming: HammingIndex::new(cfg.simhash_distance),
+            terms: TermIndex::new(),
+        }
+    }
+}
+
+impl Default for Detector {
+    fn default() -> Detector {
+        Detector::new()
+    }
+}
+
+#[cfg(feature = "parallel")]
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T, &mut Scratch) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    items.par_iter().map_init(Scratch::default, |s, t| f(t, s)).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T, &mut Scratch) -> R + Sync + Send) -> Vec<R> {
+    let mut s = Scratch::default();
+    items.iter().map(|t| f(t, &mut s)).collect()
+}
+
+impl Detector {
+    /// A detector with the default parameters.
+    pub fn new() -> Detector {
+        Detector::builder().build().unwrap_or_else(|e| unreachable!("default parameters are valid: {e}"))
+    }
+
+    /// A builder starting from the defaults.
+    pub fn builder() -> DetectorBuilder {
+        DetectorBuilder::default()
+    }
+
+    /// The LSH bands and rows derived from `copy_threshold` and `num_perm`.
+    pub fn lsh_params(&self) -> crate::lsh::LshParams {
+        self.an.config().lsh
+    }
+
+    /// The story threshold in use.
+    pub fn story_threshold(&self) -> f64 {
+        self.an.config().story_threshold
+    }
+
+    fn check(&self, docs: &[Document]) -> Result<(), Error> {
+        let cfg = self.an.config();
+        if docs.len() > cfg.max_documents {
+            return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
+        }
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        for d in docs {
+            if d.size() > cfg.max_document_bytes {
+                return Err(Error::new(ErrorKind::DocumentTooLarge {
+                    id: d.id.clone(),
+                    bytes: d.size(),
+                    limit: cfg.max_document_bytes,
+                }));
+            }
+            if !seen.insert(d.id.as_str()) {
+                return Err(Error::new(ErrorKind::DuplicateId { id: d.id.clone() }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Learns corpus statistics from `docs` (the first pass of [`cluster`](Self::cluster)).
+    pub fn learn(&self, docs: &[Document]) -> CorpusStats {
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            docs.par_iter()
+                .fold(
+                    || (CorpusStats::new(), Scratch::default()),
+                    |(mut st, mut s), d| {
+                        st.observe(&self.an.observe(d, &mut s));
+                        (st, s)
+                    },
+                )
+                .map(|(st, _)| st)
+                .reduce(CorpusStats::new, |mut a, b| {
+                    a.merge(&b);
+                    a
+                })
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let mut s = Scratch::default();
+            let mut st = CorpusStats::new();
+            for d in docs {
+                st.observe(&self.an.observe(d, &mut s));
+            }
+            st
+        }
+    }
+
+    /// The features of each document against `stats` (the second pass).
+    pub fn features(&self, docs: &[Document], stats: &CorpusStats) -> Vec<Features> {
+        par_map(docs, |d, s| self.an.features(d, stats, s))
+    }
+
+    /// Candidate pairs `(a, b)`, `a < b`, sorted: LSH band collisions, SimHash
+    /// neighbours, and documents sharing a rare salient term within the date window.
+    pub fn candidate_pairs(&self, feats: &[Features], stats: &CorpusStats) -> Vec<(u32, u32)> {
+        let cfg = self.an.config();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut bands = BandIndex::new(cfg.lsh.bands);
+        let mut hamming = HammingIndex::new(cfg.simhash_distance);
+        let mut terms = TermIndex::new();
+        for (i, f) in feats.iter().enumerate() {
+            if let Ok(keys) = band_keys(&f.minhash, cfg.lsh, cfg.seed) {
+                bands.insert(i as u32, &keys);
+            }
+            hamming.insert(i as u32, f.simhash);
+            terms.insert(i as u32, &f.rare_terms);
+        }
+        bands.for_each_pair(|a, b| pairs.push((a, b)));
+        for (i, f) in feats.iter().enumerate() {
+            pairs.extend(hamming.query(f.simhash).into_iter().filter(|&j| j > i as u32).map(|j| (i as u32, j)));
+        }
+        let cap = cfg.candidate_df_cap(stats.docs()) as usize;
+        let window = cfg.date_window_days;
+        let in_window = |a: u32, b: u32| match (window, feats[a as usize].date, feats[b as usize].date) {
+            (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() <= w,
+            _ => true,
+        };
+        for (_, list) in terms.iter() {
+            if list.len() < 2 || list.len() > cap {
+                continue;
+            }
+            for (k, &a) in list.iter().enumerate() {
+                for &b in &list[k + 1..] {
+                    if in_window(a, b) {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// Scores candidate pairs.
+    pub fn score_pairs(&self, feats: &[Features], pairs: &[(u32, u32)]) -> Vec<ScoredPair> {
+        let cfg = self.an.config();
+        let one =
+            |&(a, b): &(u32, u32)| ScoredPair { a, b, scores: score_pair(&feats[a as usize], &feats[b as usize], cfg) };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            pairs.par_iter().map(one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            pairs.iter().map(one).collect()
+        }
+    }
+
+    /// Clusters scored pairs of `n` documents by the configured linkage and threshold.
+    pub fn cluster_scored(&self, n: usize, pairs: Vec<ScoredPair>) -> Clustering {
+        let cfg = self.an.config();
+        let edges: Vec<(u32, u32, f64)> = pairs
+            .iter()
+            .filter(|p| p.scores.similarity > 0.0)
+            .map(|p| (p.a, p.b, f64::from(p.scores.similarity)))
+            .collect();
+        let labels = cluster_labels(n, &edges, cfg.story_threshold, cfg.linkage);
+        Clustering::new(labels, pairs)
+    }
+
+    /// Clusters a batch of documents into stories.
+    ///
+    /// Two passes: corpus statistics (term IDF, names, boilerplate lines) are
+    /// learned from the whole batch, then each document's features are
+    /// built, candidates generated, scored exactly and clustered. The
+    /// detector's own streaming state is neither used nor changed.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DocumentTooLarge`], [`ErrorKind::DuplicateId`] or
+    /// [`ErrorKind::TooManyDocuments`], naming the document.
+    pub fn cluster(&self, docs: &[Document]) -> Result<Clustering, Error> {
+        self.check(docs)?;
+        let stats = self.learn(docs);
+        let feats = self.features(docs, &stats);
+        let pairs = self.candidate_pairs(&feats, &stats);
+        let scored = self.score_pairs(&feats, &pairs);
+        Ok(self.cluster_scored(docs.len(), scored))
+    }
+
+    /// Adds one document to the live state and assigns it to a story.
+    ///
+    /// The corpus statistics are updated with the document first, then its
+    /// candidates (from the LSH, SimHash and term indexes over the documents
+    /// added so far) are scored, and it joins the story whose members it is
+    /// most similar to on average (or, with [`Linkage::Single`], the story of
+    /// its best match), when that reaches the story threshold; otherwise it
+    /// starts a new story. Earlier documents keep the features computed when
+    /// they were added.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DocumentTooLarge`], [`ErrorKind::DuplicateId`] or
+    /// [`ErrorKind::TooManyDocuments`]; the detector is unchanged then.
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, Document};
+    /// let mut d = Detector::new();
+    /// let a = d.add(Document::new("a", "Storm Ciarán hit Brittany with gusts of 207 km/h, cutting power to 1.2 million homes."))?;
+    /// let b = d.add(Document::new("b", "Ciarán's 207 km/h gusts left 1.2 million homes in Brittany without power."))?;
+    /// assert!(a.new_story);
+    /// assert_eq!(b.story, a.story);
+    /// assert_eq!(b.matches[0].id, "a");
+    /// # Ok::<(), samestory::Error>(())
+    /// ```
+    pub fn add(&mut self, doc: Document) -> Result<Assignment, Error> {
+        let cfg = self.an.config().clone();
+        if doc.size() > cfg.max_document_bytes {
+            let bytes = doc.size();
+            return Err(Error::new(ErrorKind::DocumentTooLarge { id: doc.id, bytes, limit: cfg.max_document_bytes }));
+        }
+        if self.live.docs.len() >= cfg.max_documents {
+            return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
+        }
+        if self.live.ids.contains_key(&doc.id) {
+            return Err(Error::new(ErrorKind::DuplicateId { id: doc.id }));
+        }
+        let mut s = Scratch::default();
+        let obs = self.an.observe(&doc, &mut s);
+        self.live.stats.observe(&obs);
+        let f = self.an.features(&doc, &self.live.stats, &mut s);
+        let keys = band_keys(&f.minhash, cfg.lsh, cfg.seed).unwrap_or_default();
+
+        let live = &mut self.live;
+        let mut cands: Vec<u32> = live.bands.query(&keys);
+        cands.extend(live.hamming.query(f.simhash));
+        let cap = cfg.candidate_df_cap(live.stats.docs()) as usize;
+        for &t in f.rare_terms.iter() {
+            let list = live.terms.postings(t);
+            if list.len() <= cap {
+                cands.extend_from_slice(list);
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        let mut matches: Vec<Match> = cands
+            .into_iter()
+            .filter_map(|j| {
+                let other = &live.docs[j as usize];
+                let scores = score_pair(&f, &other.features, &cfg);
+                (scores.similarity > 0.0).then(|| Match {
+                    position: j,
+                    id: other.id.clone(),
+                    story: other.story,
+                    scores,
+                })
+            })
+            .collect();
+        matches.sort_by(|a, b| b.scores.similarity.total_cmp(&a.scores.similarity).then(a.position.cmp(&b.position)));
+
+        // Story choice: average (or best, for single linkage) similarity to each story's members.
+        let mut per_story: Vec<(StoryId, f64, f64)> = Vec::new();
+        for m in &matches {
+            let sim = f64::from(m.scores.similarity);
+            match per_story.iter_mut().find(|(s, _, _)| *s == m.story) {
+                Some(e) => {
+                    e.1 += sim;
+                    e.2 = e.2.max(sim);
+                }
+                None => per_story.push((m.story, sim, sim)),
+            }
+        }
+        let best = per_story
+            .iter()
+            .map(|&(story, sum, max)| {
+                let size = live.stories.get(&story).map_or(1, Vec::len) as f64;
+                let value = match cfg.linkage {
+                    Linkage::Single => max,
+                    _ => sum / size,
+                };
+                (story, value)
+            })
+            .filter(|&(_, v)| v >= cfg.story_threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let position = live.docs.len() as u32;
+        let (story, new_story) = match best {
+            Some((story, _)) => (story, false),
+            None => {
+                live.next_story += 1;
+                (StoryId(live.next_story - 1), true)
+            }
+        };
+        live.stories.entry(story).or_default().push(position);
+        live.bands.insert(position, &keys);
+        live.hamming.insert(position, f.simhash);
+        live.terms.insert(position, &f.rare_terms);
+        live.ids.insert(doc.id.clone(), position);
+        live.docs.push(LiveDoc { id: doc.id, features: f, story });
+        matches.truncate(10);
+        Ok(Assignment { position, story, new_story, matches })
+    }
+
+    /// Number of documents added with [`add`](Self::add).
+    pub fn len(&self) -> usize {
+        self.live.docs.len()
+    }
+
+    /// No documents added yet.
+    pub fn is_empty(&self) -> bool {
+        self.live.docs.is_empty()
+    }
+
+    /// The story of an added document.
+    pub fn story_of(&self, id: &str) -> Option<StoryId> {
+        self.live.ids.get(id).map(|&p| self.live.docs[p as usize].story)
+    }
+
+    /// The ids of a story's documents, in insertion order.
+    pub fn story_members(&self, story: StoryId) -> Vec<&str> {
+        self.live
+            .stories
+            .get(&story)
+            .map_or_else(Vec::new, |m| m.iter().map(|&p| self.live.docs[p as usize].id.as_str()).collect())
+    }
+
+    /// The live corpus statistics.
+    pub fn stats(&self) -> &CorpusStats {
+        &self.live.stats
+    }
+}

@@ -1,0 +1,119 @@
+//! Salient-term profiles, for event-level similarity.
+//!
+//! Independent reports of one event share almost no 5-shingles, but they
+//! share what the event is about: names, places, numbers, the rare words of
+//! the story. A [`Profile`] is a sparse, L2-normalized vector of a document's
+//! top-k terms (default 48) weighted by
+//!
+//! ```text
+//! weight(t) = (1 + ln tf(t)) · idf(t) · boost(t)
+//! ```
+//!
+//! where tf counts the term in the body plus `title_weight` per use in the
+//! title, idf is learned from the corpus ([`crate::stats::CorpusStats::idf`]),
+//! and boost multiplies names and numbers. [`Profile::cosine`] compares two
+//! profiles *exactly* (a merge of two sorted lists of at most k entries).
+//!
+//! Measured on labelled news (all pairs, average linkage, one threshold), a
+//! top-32/64 profile keeps all of full TF-IDF cosine's accuracy, while a
+//! 64-bit SimHash of the same vector keeps almost none (mean pairwise F1 0.22
+//! against 0.77): at the cosines where reports of one event sit (0.2–0.5),
+//! a sketch's noise is as large as the signal. So the profile itself is
+//! stored (k × 12 bytes) and compared exactly on candidate pairs.
+
+/// A sparse, L2-normalized term vector, sorted by term hash.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile {
+    terms: Box<[(u64, f32)]>,
+}
+
+impl Profile {
+    /// Keeps the `k` heaviest of `weighted` terms (ties broken by term hash,
+    /// so the result is deterministic), normalizes them to unit length and
+    /// sorts them by term hash. Non-positive and non-finite weights are dropped.
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::profile::Profile;
+    /// let a = Profile::top_k(vec![(1, 3.0), (2, 4.0), (3, 0.5)], 2);
+    /// assert_eq!(a.len(), 2);
+    /// let b = Profile::top_k(vec![(2, 1.0)], 2);
+    /// assert!((a.cosine(&b) - 0.8).abs() < 1e-6);
+    /// ```
+    pub fn top_k(mut weighted: Vec<(u64, f64)>, k: usize) -> Profile {
+        weighted.retain(|(_, w)| w.is_finite() && *w > 0.0);
+        weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        weighted.truncate(k);
+        let norm = weighted.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+        let mut terms: Vec<(u64, f32)> = weighted.into_iter().map(|(t, w)| (t, (w / norm) as f32)).collect();
+        terms.sort_unstable_by_key(|&(t, _)| t);
+        Profile { terms: terms.into_boxed_slice() }
+    }
+
+    /// The terms and their normalized weights, sorted by term hash.
+    pub fn terms(&self) -> &[(u64, f32)] {
+        &self.terms
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// No terms.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Exact cosine similarity in [0, 1] (0 when either profile is empty).
+    pub fn cosine(&self, other: &Profile) -> f64 {
+        let (a, b) = (&self.terms, &other.terms);
+        let (mut i, mut j, mut dot) = (0, 0, 0f64);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += f64::from(a[i].1) * f64::from(b[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot.clamp(0.0, 1.0)
+    }
+
+    /// The shared terms with the product of their weights, heaviest first
+    /// (for explanations).
+    pub fn shared(&self, other: &Profile) -> Vec<(u64, f64)> {
+        let mut out: Vec<(u64, f64)> = self
+            .terms
+            .iter()
+            .filter_map(|&(t, w)| {
+                other
+                    .terms
+                    .binary_search_by_key(&t, |&(u, _)| u)
+                    .ok()
+                    .map(|j| (t, f64::from(w) * f64::from(other.terms[j].1)))
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_bounds_and_symmetry() {
+        let a = Profile::top_k(vec![(1, 1.0), (2, 2.0), (3, 3.0)], 48);
+        let b = Profile::top_k(vec![(3, 1.0), (4, 1.0)], 48);
+        assert!((a.cosine(&a) - 1.0).abs() < 1e-6);
+        assert_eq!(a.cosine(&b), b.cosine(&a));
+        assert_eq!(a.cosine(&Profile::default()), 0.0);
+        assert!(Profile::top_k(vec![(1, f64::NAN), (2, 0.0)], 4).is_empty());
+        assert_eq!(a.shared(&b).len(), 1);
+    }
+}

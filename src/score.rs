@@ -1,0 +1,82 @@
+//! Scores: explicit numbers for a candidate pair, and the same-story decision.
+//!
+//! Every candidate pair gets, from the two documents' [`Features`]:
+//!
+//! | score | estimates | used for |
+//! |---|---|---|
+//! | `jaccard_estimate` | Jaccard resemblance of the shingle sets (MinHash, ±`sqrt(J(1−J)/k)`) | reported; LSH candidates |
+//! | `jaccard` | the exact Jaccard resemblance of the shingle sets | copy decision |
+//! | `containment` | exact `\|A∩B\| / min(\|A\|,\|B\|)`: a wire lead inside a longer page scores high | copy decision |
+//! | `simhash_distance` | Hamming distance of the 64-bit SimHashes (cosine of the shingle vectors ≈ `cos(π·d/64)`) | copy decision (near-exact) |
+//! | `cosine` | exact cosine of the salient-term profiles | event decision |
+//! | `days_apart` | distance of the two dates, when both are known | event decision |
+//!
+//! **The decision.** A pair is a *copy* when `jaccard ≥ copy_threshold`, or
+//! `containment ≥ containment_threshold` with the smaller set holding at
+//! least `min_containment_shingles` shingles, or the SimHashes are within
+//! `simhash_distance` bits. Its *event similarity* is the profile cosine when
+//! the dates are within `date_window_days` (or either is unknown), else 0.
+//! The pair's **similarity** is the larger of the event similarity and, for a
+//! copy, `max(jaccard, containment)`. Two documents are the same story when
+//! their similarity reaches `story_threshold`; clusters apply the same
+//! threshold to the *average* similarity between two groups
+//! ([`crate::cluster`]).
+
+use crate::analyze::Features;
+use crate::config::Config;
+
+/// The scores of one pair of documents (see the [module docs](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PairScores {
+    /// MinHash estimate of the shingle Jaccard.
+    pub jaccard_estimate: f32,
+    /// Exact shingle Jaccard.
+    pub jaccard: f32,
+    /// Exact shingle containment (of the smaller set in the larger).
+    pub containment: f32,
+    /// SimHash Hamming distance (64 when either document is empty).
+    pub simhash_distance: u32,
+    /// Exact cosine of the salient-term profiles.
+    pub cosine: f32,
+    /// Days between the two dates, when both are known.
+    pub days_apart: Option<u32>,
+    /// The pair is a copy (shared text), by the copy rule.
+    pub copy: bool,
+    /// The combined similarity the clustering uses.
+    pub similarity: f32,
+}
+
+/// Scores a pair of documents.
+pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores {
+    let jaccard = a.shingles.jaccard(&b.shingles);
+    let containment = a.shingles.containment(&b.shingles);
+    let jaccard_estimate = a.minhash.estimate_jaccard(&b.minhash).unwrap_or(0.0);
+    let both = !a.shingles.is_empty() && !b.shingles.is_empty();
+    let simhash_distance = if both { a.simhash.hamming(b.simhash) } else { 64 };
+    let cosine = a.profile.cosine(&b.profile);
+    let days_apart = match (a.date, b.date) {
+        (Some(x), Some(y)) => Some(x.days_since(y).unsigned_abs()),
+        _ => None,
+    };
+    let min_len = a.shingles.len().min(b.shingles.len());
+    let copy = both
+        && (jaccard >= cfg.copy_threshold
+            || (containment >= cfg.containment_threshold && min_len >= cfg.min_containment_shingles)
+            || simhash_distance <= cfg.simhash_distance);
+    let in_window = match (days_apart, cfg.date_window_days) {
+        (Some(d), Some(w)) => d <= w,
+        _ => true,
+    };
+    let event = if in_window { cosine } else { 0.0 };
+    let copy_sim = if copy { jaccard.max(containment).max(cfg.story_threshold) } else { 0.0 };
+    PairScores {
+        jaccard_estimate: jaccard_estimate as f32,
+        jaccard: jaccard as f32,
+        containment: containment as f32,
+        simhash_distance,
+        cosine: cosine as f32,
+        days_apart,
+        copy,
+        similarity: event.max(copy_sim) as f32,
+    }
+}

@@ -1,0 +1,166 @@
+//! Shingles: word k-shingles (character n-grams for scripts without spaces)
+//! hashed to `u64`, and exact set measures over them.
+//!
+//! Each normalized token is hashed once with seeded XXH3
+//! ([`token_hash`]); a k-shingle's hash is the seeded XXH3 of its k token
+//! hashes' little-endian bytes ([`shingle_hashes`]). Both are pure functions
+//! of the normalized bytes and the seed, so they are stable across platforms,
+//! runs and versions (`tests/golden.rs` pins them).
+//!
+//! Tokens of scripts written without spaces are single graphemes
+//! ([`crate::text::TokenKind::Char`]), so over such text a word k-shingle is
+//! a character k-gram.
+//!
+//! A [`ShingleSet`] is the sorted, de-duplicated set of a document's shingle
+//! hashes: it gives exact Jaccard resemblance `|A∩B| / |A∪B|` and
+//! containment `|A∩B| / min(|A|,|B|)` (Broder 1997) in one linear merge.
+//! A document shorter than k tokens has one shingle (all its tokens); an empty
+//! document has none, and an empty set never matches anything.
+
+use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s};
+use crate::text::{normalize_into, tokens};
+
+/// Seeded hash of one normalized token.
+#[inline]
+pub fn token_hash(normalized: &str, seed: u64) -> u64 {
+    hash_bytes(normalized.as_bytes(), derive_seed(seed, domain::TOKEN))
+}
+
+/// Appends the normalized token hashes of `text` to `out`.
+pub fn hash_tokens(text: &str, seed: u64, out: &mut Vec<u64>) {
+    let mut buf = String::new();
+    for t in tokens(text) {
+        normalize_into(t.text, &mut buf);
+        out.push(token_hash(&buf, seed));
+    }
+}
+
+/// Appends the hashes of the k-shingles of `token_hashes` to `out`
+/// (unsorted, with repeats). Fewer than `k` tokens give one shingle; none give none.
+///
+/// `k` of 0 is treated as 1.
+pub fn shingle_hashes(token_hashes: &[u64], k: usize, seed: u64, out: &mut Vec<u64>) {
+    let k = k.max(1);
+    let seed = derive_seed(seed, domain::SHINGLE);
+    if token_hashes.is_empty() {
+        return;
+    }
+    if token_hashes.len() <= k {
+        out.push(hash_u64s(token_hashes, seed));
+        return;
+    }
+    out.extend(token_hashes.windows(k).map(|w| hash_u64s(w, seed)));
+}
+
+/// A sorted set of distinct shingle hashes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShingleSet(Box<[u64]>);
+
+impl ShingleSet {
+    /// Builds the set from hashes in any order, with repeats.
+    pub fn from_hashes(mut hashes: Vec<u64>) -> ShingleSet {
+        hashes.sort_unstable();
+        hashes.dedup();
+        ShingleSet(hashes.into_boxed_slice())
+    }
+
+    /// Word `k`-shingles of `text` with `seed` (the convenient, allocating path).
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::shingle::ShingleSet;
+    /// let a = ShingleSet::of_text("the quick brown fox jumps over the lazy dog", 3, 0);
+    /// let b = ShingleSet::of_text("The quick brown fox jumps over the lazy cat", 3, 0);
+    /// assert_eq!(a.len(), 7);
+    /// assert!((a.jaccard(&b) - 6.0 / 8.0).abs() < 1e-12);
+    /// ```
+    pub fn of_text(text: &str, k: usize, seed: u64) -> ShingleSet {
+        let mut toks = Vec::new();
+        hash_tokens(text, seed, &mut toks);
+        let mut sh = Vec::with_capacity(toks.len());
+        shingle_hashes(&toks, k, seed, &mut sh);
+        ShingleSet::from_hashes(sh)
+    }
+
+    /// The hashes, sorted ascending.
+    pub fn as_slice(&self) -> &[u64] {
+        &self.0
+    }
+
+    /// Number of distinct shingles.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No shingles at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `|A ∩ B|`, by a linear merge.
+    pub fn intersection_len(&self, other: &ShingleSet) -> usize {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Exact Jaccard resemblance; 0 when either set is empty.
+    pub fn jaccard(&self, other: &ShingleSet) -> f64 {
+        if self.is_empty() || other.is_empty() {
+            return 0.0;
+        }
+        let i = self.intersection_len(other);
+        i as f64 / (self.len() + other.len() - i) as f64
+    }
+
+    /// Exact containment of the smaller set in the larger, `|A∩B| / min(|A|,|B|)`;
+    /// 0 when either set is empty.
+    pub fn containment(&self, other: &ShingleSet) -> f64 {
+        let m = self.len().min(other.len());
+        if m == 0 { 0.0 } else { self.intersection_len(other) as f64 / m as f64 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_docs_one_shingle_empty_none() {
+        assert_eq!(ShingleSet::of_text("two words", 5, 1).len(), 1);
+        assert!(ShingleSet::of_text("  ...  ", 5, 1).is_empty());
+        let e = ShingleSet::default();
+        assert_eq!(e.jaccard(&e), 0.0);
+        assert_eq!(e.containment(&ShingleSet::of_text("a b c", 1, 0)), 0.0);
+    }
+
+    #[test]
+    fn containment_of_lead_in_page() {
+        let lead = "President Vladimir Putin said on Wednesday that Russia would help North Korea build satellites";
+        let page = format!(
+            "Theme Light Dark. {lead}. And then a lot of other unrelated text about many other things entirely."
+        );
+        let a = ShingleSet::of_text(lead, 5, 0);
+        let b = ShingleSet::of_text(&page, 5, 0);
+        assert!((a.containment(&b) - 1.0).abs() < 1e-12);
+        assert!(a.jaccard(&b) < 0.6);
+    }
+
+    #[test]
+    fn case_and_quotes_do_not_matter() {
+        let a = ShingleSet::of_text("“That’s why we came here,” Putin replied.", 3, 9);
+        let b = ShingleSet::of_text("\"THAT'S why we came here,\" putin replied.", 3, 9);
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,192 @@
+//! Corpus statistics learned from the documents themselves, mergeable.
+//!
+//! * **Term document frequency**, for the IDF that weights salient terms.
+//! * **Capitalization** of each term in mid-sentence positions, so names
+//!   (terms capitalized in at least half of their mid-sentence uses) can be
+//!   up-weighted without a name list.
+//! * **Line document frequency**, overall and per source, to recognize
+//!   boilerplate: site chrome ("Enable Read mode", "Advertisement", copyright
+//!   notices, related-link lists) repeats across the pages of a site, while
+//!   article text does not.
+//!
+//! All counts are sums over documents, so statistics of disjoint shards merge
+//! by addition ([`CorpusStats::merge`]) and a streaming detector updates them
+//! one document at a time ([`CorpusStats::observe`]). Keys are seeded XXH3
+//! hashes, never strings.
+
+use rustc_hash::FxHashMap;
+
+/// Per-term counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TermStat {
+    /// Documents containing the term.
+    pub df: u32,
+    /// Mid-sentence occurrences.
+    pub mid: u32,
+    /// Mid-sentence occurrences with a capital first letter.
+    pub mid_capitalized: u32,
+}
+
+/// What one document contributes to [`CorpusStats`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observation {
+    /// Distinct terms with (mid-sentence uses, capitalized mid-sentence uses).
+    pub terms: Vec<(u64, u32, u32)>,
+    /// Distinct line hashes.
+    pub lines: Vec<u64>,
+    /// Distinct (line, source) hashes; empty when the document has no source.
+    pub source_lines: Vec<u64>,
+}
+
+/// Learned corpus statistics (see the [module docs](self)).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorpusStats {
+    docs: u64,
+    // All maps: keys are seeded XXH3 outputs, in memory; persisted forms sort them.
+    terms: FxHashMap<u64, TermStat>,
+    lines: FxHashMap<u64, u32>,
+    source_lines: FxHashMap<u64, u32>,
+}
+
+impl CorpusStats {
+    /// Empty statistics.
+    pub fn new() -> CorpusStats {
+        CorpusStats::default()
+    }
+
+    /// Number of documents observed.
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// Adds one document's observation.
+    pub fn observe(&mut self, obs: &Observation) {
+        self.docs += 1;
+        for &(t, mid, cap) in &obs.terms {
+            let s = self.terms.entry(t).or_default();
+            s.df = s.df.saturating_add(1);
+            s.mid = s.mid.saturating_add(mid);
+            s.mid_capitalized = s.mid_capitalized.saturating_add(cap);
+        }
+        for &l in &obs.lines {
+            let c = self.lines.entry(l).or_default();
+            *c = c.saturating_add(1);
+        }
+        for &l in &obs.source_lines {
+            let c = self.source_lines.entry(l).or_default();
+            *c = c.saturating_add(1);
+        }
+    }
+
+    /// Removes one document's observation (the inverse of [`observe`](Self::observe)).
+    pub fn forget(&mut self, obs: &Observation) {
+        self.docs = self.docs.saturating_sub(1);
+        for &(t, mid, cap) in &obs.terms {
+            if let Some(s) = self.terms.get_mut(&t) {
+                s.df = s.df.saturating_sub(1);
+                s.mid = s.mid.saturating_sub(mid);
+                s.mid_capitalized = s.mid_capitalized.saturating_sub(cap);
+                if s.df == 0 {
+                    self.terms.remove(&t);
+                }
+            }
+        }
+        for (map, keys) in [(&mut self.lines, &obs.lines), (&mut self.source_lines, &obs.source_lines)] {
+            for l in keys {
+                if let Some(c) = map.get_mut(l) {
+                    *c = c.saturating_sub(1);
+                    if *c == 0 {
+                        map.remove(l);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds another shard's statistics to these.
+    pub fn merge(&mut self, other: &CorpusStats) {
+        self.docs += other.docs;
+        for (t, o) in &other.terms {
+            let s = self.terms.entry(*t).or_default();
+            s.df = s.df.saturating_add(o.df);
+            s.mid = s.mid.saturating_add(o.mid);
+            s.mid_capitalized = s.mid_capitalized.saturating_add(o.mid_capitalized);
+        }
+        for (mine, theirs) in [(&mut self.lines, &other.lines), (&mut self.source_lines, &other.source_lines)] {
+            for (l, c) in theirs {
+                let e = mine.entry(*l).or_default();
+                *e = e.saturating_add(*c);
+            }
+        }
+    }
+
+    /// Counts of one term (zero when never seen).
+    pub fn term(&self, term: u64) -> TermStat {
+        self.terms.get(&term).copied().unwrap_or_default()
+    }
+
+    /// Smoothed inverse document frequency, `ln((1 + N) / (1 + df)) + 1`.
+    pub fn idf(&self, term: u64) -> f64 {
+        let df = f64::from(self.term(term).df);
+        ((1.0 + self.docs as f64) / (1.0 + df)).ln() + 1.0
+    }
+
+    /// Is the term a name: capitalized in at least half of its (≥ 2) mid-sentence uses?
+    pub fn is_name(&self, term: u64) -> bool {
+        let s = self.term(term);
+        s.mid >= 2 && 2 * s.mid_capitalized >= s.mid
+    }
+
+    /// Documents containing a line.
+    pub fn line_df(&self, line: u64) -> u32 {
+        self.lines.get(&line).copied().unwrap_or(0)
+    }
+
+    /// Documents of one source containing a line (key from the line and source hashes).
+    pub fn source_line_df(&self, source_line: u64) -> u32 {
+        self.source_lines.get(&source_line).copied().unwrap_or(0)
+    }
+
+    /// Number of distinct terms.
+    pub fn vocabulary(&self) -> usize {
+        self.terms.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obs(terms: &[u64], lines: &[u64]) -> Observation {
+        Observation {
+            terms: terms.iter().map(|&t| (t, 1, u32::from(t == 1))).collect(),
+            lines: lines.to_vec(),
+            source_lines: vec![],
+        }
+    }
+
+    #[test]
+    fn merge_equals_sequential_and_forget_inverts() {
+        let docs = [obs(&[1, 2], &[10]), obs(&[2, 3], &[10, 11]), obs(&[1], &[12])];
+        let mut all = CorpusStats::new();
+        docs.iter().for_each(|o| all.observe(o));
+        let mut a = CorpusStats::new();
+        a.observe(&docs[0]);
+        let mut b = CorpusStats::new();
+        b.observe(&docs[1]);
+        b.observe(&docs[2]);
+        a.merge(&b);
+        assert_eq!(a, all);
+        assert_eq!(all.term(2).df, 2);
+        assert_eq!(all.line_df(10), 2);
+        assert!(all.is_name(1));
+        assert!(!all.is_name(2));
+        assert!(all.idf(3) > all.idf(2));
+        let mut c = all.clone();
+        c.forget(&docs[2]);
+        let mut d = CorpusStats::new();
+        d.observe(&docs[0]);
+        d.observe(&docs[1]);
+        assert_eq!(c, d);
+    }
+}

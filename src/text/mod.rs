@@ -1,0 +1,304 @@
+//! Text: Unicode word segmentation and normalization.
+//!
+//! Words are found by the UAX #29 word-boundary rules (`unicode-segmentation`),
+//! so `Russia’s`, `1,700` and `42.7` stay one token each. Each token is then
+//! normalized so that two outlets' copies of a sentence tokenize alike:
+//!
+//! * case folding (`char::to_lowercase`, with an ASCII fast path);
+//! * curly and straight quotes and apostrophes, primes and the modifier
+//!   apostrophe fold to `'` and `"`; the Unicode dashes to `-`;
+//! * full-width forms (U+FF01–U+FF5E) fold to their ASCII counterparts;
+//! * numbers are kept as tokens ([`TokenKind::Number`]).
+//!
+//! Scripts written without spaces between words (Han, Hiragana, Katakana,
+//! Thai, Lao, Khmer, Myanmar, Tibetan) have no word boundaries UAX #29 can
+//! find, so their text falls back to one token per grapheme cluster
+//! ([`TokenKind::Char`]); shingles over those are character n-grams, and
+//! salient terms are character bigrams.
+//!
+//! Tokens borrow from the input ([`Token::text`] is a slice of it); the
+//! normalized form is written into a caller-owned `String` by
+//! [`normalize_into`], so the hot path allocates nothing per token.
+//! NFKC normalization and diacritic folding are *not* applied: `café` and
+//! `cafe` are different tokens.
+
+pub mod date;
+
+use unicode_segmentation::{GraphemeIndices, UnicodeSegmentation, UnicodeWordIndices};
+
+/// What kind of token a [`Token`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// A word of a script that separates words by spaces.
+    Word,
+    /// A token that contains a digit (`1,700`, `42.7`, `2023`, `1st`).
+    Number,
+    /// One grapheme of a script written without spaces (Chinese, Japanese, Thai, ...).
+    Char,
+}
+
+/// A token: a slice of the input text and what is known about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The token as it appears in the input (not normalized).
+    pub text: &'a str,
+    /// Byte offset of the token in the input.
+    pub start: usize,
+    /// What kind of token this is.
+    pub kind: TokenKind,
+    /// The first character is uppercase in the input.
+    pub capitalized: bool,
+    /// The token starts a sentence or a line (so its capital says nothing about names).
+    pub sentence_start: bool,
+}
+
+impl Token<'_> {
+    /// Byte range of the token in the input.
+    pub fn span(&self) -> std::ops::Range<usize> {
+        self.start..self.start + self.text.len()
+    }
+}
+
+/// Iterator over the [`Token`]s of a text; see [`tokens`].
+#[derive(Debug)]
+pub struct Tokens<'a> {
+    text: &'a str,
+    words: UnicodeWordIndices<'a>,
+    chars: Option<(usize, GraphemeIndices<'a>)>,
+    last_end: usize,
+}
+
+/// Splits `text` into tokens (UAX #29 words, with a per-grapheme fallback for
+/// scripts written without spaces).
+///
+/// # Example
+/// ```
+/// use samestory::text::{tokens, TokenKind};
+/// let t: Vec<_> = tokens("Putin’s 1,700 km 北京").collect();
+/// assert_eq!(t.iter().map(|t| t.text).collect::<Vec<_>>(), ["Putin’s", "1,700", "km", "北", "京"]);
+/// assert_eq!(t[1].kind, TokenKind::Number);
+/// assert_eq!(t[3].kind, TokenKind::Char);
+/// ```
+pub fn tokens(text: &str) -> Tokens<'_> {
+    Tokens { text, words: text.unicode_word_indices(), chars: None, last_end: 0 }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        loop {
+            if let Some((base, graphemes)) = &mut self.chars {
+                if let Some((off, g)) = graphemes.next() {
+                    let first = g.chars().next().unwrap_or(' ');
+                    if is_spaceless_script(first) {
+                        return Some(Token {
+                            text: g,
+                            start: *base + off,
+                            kind: TokenKind::Char,
+                            capitalized: false,
+                            sentence_start: false,
+                        });
+                    }
+                    // A non-spaceless grapheme glued to the run (rare): skip it
+                    // unless it is alphanumeric, in which case it is a word.
+                    if first.is_alphanumeric() {
+                        return Some(Token {
+                            text: g,
+                            start: *base + off,
+                            kind: if first.is_numeric() { TokenKind::Number } else { TokenKind::Word },
+                            capitalized: first.is_uppercase(),
+                            sentence_start: false,
+                        });
+                    }
+                    continue;
+                }
+                self.chars = None;
+            }
+            let (start, word) = self.words.next()?;
+            let gap = &self.text[self.last_end.min(start)..start];
+            let sentence_start =
+                self.last_end == 0 || gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b';'));
+            self.last_end = start + word.len();
+            let first = word.chars().next().unwrap_or(' ');
+            if is_spaceless_script(first) {
+                self.chars = Some((start, word.grapheme_indices(true)));
+                continue;
+            }
+            let kind = if word.bytes().any(|b| b.is_ascii_digit()) || word.chars().any(char::is_numeric) {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            return Some(Token { text: word, start, kind, capitalized: first.is_uppercase(), sentence_start });
+        }
+    }
+}
+
+/// Is `c` in a script that is written without spaces between words?
+pub fn is_spaceless_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x0F00..=0x0FFF    // Tibetan
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x31F0..=0x31FF    // Katakana phonetic extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x3134F // CJK extensions B–G
+    )
+}
+
+/// Folds one character: quotes, apostrophes, dashes and full-width forms.
+#[inline]
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{FF07}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{00A0}' | '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Writes the normalized form of `token` into `out` (cleared first).
+///
+/// # Example
+/// ```
+/// let mut s = String::new();
+/// samestory::text::normalize_into("Russia’s", &mut s);
+/// assert_eq!(s, "russia's");
+/// samestory::text::normalize_into("ＫＩＭ", &mut s);
+/// assert_eq!(s, "kim");
+/// ```
+pub fn normalize_into(token: &str, out: &mut String) {
+    out.clear();
+    if token.is_ascii() {
+        out.extend(token.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    for c in token.chars() {
+        let c = fold_char(c);
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// The term form of a normalized token: a trailing possessive `'s` or `'` is
+/// dropped, so `Russia's` and `Russia` are one salient term.
+pub fn term_form(normalized: &str) -> &str {
+    let t = normalized.strip_suffix("'s").unwrap_or(normalized);
+    let t = t.strip_suffix('\'').unwrap_or(t);
+    if t.is_empty() { normalized } else { t }
+}
+
+/// Iterator over the non-blank lines of a text with their byte offsets.
+///
+/// A line is a run of text between `\n` (a `\r` before it is dropped).
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let mut offset = 0;
+    text.split('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len() + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() { None } else { Some((start, line)) }
+    })
+}
+
+/// A small list of English function words that never serve as salient terms.
+///
+/// The corpus-learned IDF already gives them low weight; this list keeps them
+/// out while a streaming detector has seen too few documents to know that.
+pub fn is_stopword(term: &str) -> bool {
+    STOPWORDS.binary_search(&term).is_ok()
+}
+
+const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being",
+    "between", "both", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he",
+    "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "may",
+    "me", "might", "more", "most", "much", "must", "my", "no", "not", "now", "of", "on", "one", "only", "or", "other",
+    "our", "out", "over", "said", "says", "she", "should", "so", "some", "such", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "up", "us", "very",
+    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
+    "you", "your",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str) -> String {
+        let mut out = String::new();
+        normalize_into(s, &mut out);
+        out
+    }
+
+    #[test]
+    fn stopwords_sorted() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn quotes_fold_alike() {
+        assert_eq!(norm("Russia’s"), norm("Russia's"));
+        assert_eq!(norm("Ｒｕｓｓｉａ"), "russia");
+        assert_eq!(norm("ÉTÉ"), "été");
+    }
+
+    #[test]
+    fn curly_and_straight_copies_tokenize_alike() {
+        let a = "“That’s why we came here,” Putin said.";
+        let b = "\"That's why we came here,\" Putin said.";
+        let na: Vec<String> = tokens(a).map(|t| norm(t.text)).collect();
+        let nb: Vec<String> = tokens(b).map(|t| norm(t.text)).collect();
+        assert_eq!(na, nb);
+        assert_eq!(na[0], "that's");
+    }
+
+    #[test]
+    fn numbers_and_sentences() {
+        let t: Vec<_> = tokens("Kim arrived. The 42.7-metre Angara\nRocket").collect();
+        assert_eq!(t[0].text, "Kim");
+        assert!(t[0].sentence_start);
+        assert!(!t[1].sentence_start); // arrived
+        assert!(t[2].sentence_start); // The
+        assert_eq!(t[3].kind, TokenKind::Number);
+        assert_eq!(t[4].text, "metre");
+        assert!(t[6].sentence_start && t[6].capitalized); // Rocket after newline
+        assert!(t[5].capitalized && !t[5].sentence_start); // Angara
+    }
+
+    #[test]
+    fn spaceless_scripts_split_per_grapheme() {
+        let t: Vec<_> = tokens("東京で地震 ภาษาไทย and words").collect();
+        assert!(t.iter().take(5).all(|t| t.kind == TokenKind::Char));
+        let thai: Vec<_> =
+            t.iter().filter(|t| t.text.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))).collect();
+        assert!(thai.len() >= 4, "{thai:?}");
+        assert_eq!(t.last().map(|t| t.text), Some("words"));
+        for tok in &t {
+            assert_eq!(&"東京で地震 ภาษาไทย and words"[tok.span()], tok.text);
+        }
+    }
+
+    #[test]
+    fn term_form_drops_possessive() {
+        assert_eq!(term_form("russia's"), "russia");
+        assert_eq!(term_form("'s"), "'s");
+        assert_eq!(term_form("kims'"), "kims");
+    }
+
+    #[test]
+    fn lines_skip_blank() {
+        let l: Vec<_> = lines("a\r\n\n  \nb").collect();
+        assert_eq!(l, vec![(0, "a"), (7, "b")]);
+    }
+}
