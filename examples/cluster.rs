@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example cluster -- [PATH] [--format text|jsonl|csv] [--skip-bad]
-//!                                          [--threshold T] [--no-dates]
+//!                                          [--threshold T] [--no-dates] [--explain ID_A ID_B]
 //! ```
 //!
 //! PATH is a JSON Lines file (`id`, `text`, optional `title`, `date`,
@@ -42,12 +42,15 @@ struct Args {
     skip_bad: bool,
     threshold: Option<f64>,
     no_dates: bool,
+    explain: Option<(String, String)>,
 }
 
-const USAGE: &str = "usage: cluster [PATH|-] [--format text|jsonl|csv] [--skip-bad] [--threshold T] [--no-dates]";
+const USAGE: &str =
+    "usage: cluster [PATH|-] [--format text|jsonl|csv] [--skip-bad] [--threshold T] [--no-dates] [--explain ID_A ID_B]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { path: None, format: Format::Text, skip_bad: false, threshold: None, no_dates: false };
+    let mut args =
+        Args { path: None, format: Format::Text, skip_bad: false, threshold: None, no_dates: false, explain: None };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -61,6 +64,13 @@ fn parse_args() -> Result<Args, String> {
             }
             "--skip-bad" => args.skip_bad = true,
             "--no-dates" => args.no_dates = true,
+            "--explain" => {
+                let (a, b) = (it.next(), it.next());
+                match (a, b) {
+                    (Some(a), Some(b)) => args.explain = Some((a, b)),
+                    _ => return Err("--explain needs two document ids".into()),
+                }
+            }
             "--threshold" => {
                 let v = it.next().ok_or("--threshold needs a value")?;
                 args.threshold = Some(v.parse().map_err(|_| format!("--threshold: {v:?} is not a number"))?);
@@ -189,12 +199,37 @@ fn main() -> ExitCode {
         }
     };
     let secs = start.elapsed().as_secs_f64();
+    if let Some((a, b)) = &args.explain {
+        let pos = |id: &str| corpus.docs.iter().position(|d| d.id == id);
+        let (Some(pa), Some(pb)) = (pos(a), pos(b)) else {
+            eprintln!("error: --explain: no document with id {:?}", if pos(a).is_none() { a } else { b });
+            return ExitCode::from(2);
+        };
+        return match detector.explain(&corpus.docs, pa, pb) {
+            Ok(e) => {
+                print!("{e}");
+                println!(
+                    "  clusters: {}",
+                    if clustering.same_story(pa, pb) {
+                        "grouped in one story"
+                    } else {
+                        "in different stories (average linkage over all members decides)"
+                    }
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match args.format {
         Format::Text => write_text(&mut out, &corpus.docs, &clustering),
         Format::Jsonl => corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| {
-            writeln!(out, "{}", serde_json::json!({"id": d.id, "cluster": l}))
+            writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(d.id.as_str()))
         }),
         Format::Csv => writeln!(out, "id,cluster").and_then(|_| {
             corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| writeln!(out, "{},{l}", csv_field(&d.id)))

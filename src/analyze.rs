@@ -51,9 +51,26 @@ pub struct Features {
     pub total_tokens: u32,
 }
 
+/// Features plus explanation data (see [`Analyzer::detail`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Detail {
+    pub features: Features,
+    /// Term hash → its normalized surface form.
+    pub terms: FxHashMap<u64, String>,
+    /// Body byte span of each content token, in order.
+    pub spans: Vec<(u32, u32)>,
+    /// Token hash of each content token, in order.
+    pub content: Vec<u64>,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Tok {
     hash: u64,
+    /// Byte offset and length in the title or body it came from.
+    off: u32,
+    len: u32,
+    /// A grapheme of a spaceless script (its term is a bigram with the previous one).
+    char: bool,
     term: u64,
     number: bool,
     mid: bool,
@@ -75,6 +92,7 @@ pub(crate) struct Scratch {
     toks: Vec<Tok>,
     lines: Vec<Line>,
     content: Vec<u64>,
+    content_at: Vec<usize>,
     shingles: Vec<u64>,
     line_buf: Vec<u64>,
     tf: FxHashMap<u64, (f64, bool)>,
@@ -118,8 +136,10 @@ impl Analyzer {
     }
 
     /// Tokenizes `text` as lines (or title segments) into `s.toks`/`s.lines`.
-    fn push_lines<'t>(&self, pieces: impl Iterator<Item = &'t str>, title: bool, s: &mut Scratch) {
+    fn push_lines<'t>(&self, base: &str, pieces: impl Iterator<Item = &'t str>, title: bool, s: &mut Scratch) {
         for piece in pieces {
+            // Every piece is a sub-slice of `base`: its offset is the address difference.
+            let base_off = piece.as_ptr() as usize - base.as_ptr() as usize;
             let start = s.toks.len();
             let mut prev_char: Option<u64> = None;
             for t in tokens(piece) {
@@ -148,6 +168,9 @@ impl Analyzer {
                 };
                 s.toks.push(Tok {
                     hash,
+                    off: (base_off + t.start) as u32,
+                    len: t.text.len() as u32,
+                    char: t.kind == TokenKind::Char,
                     term,
                     number,
                     mid: !t.sentence_start && t.kind == TokenKind::Word,
@@ -172,9 +195,9 @@ impl Analyzer {
             for sep in TITLE_SEPARATORS {
                 segments = segments.iter().flat_map(|p| p.split(sep)).collect();
             }
-            self.push_lines(segments.into_iter(), true, s);
+            self.push_lines(title, segments.into_iter(), true, s);
         }
-        self.push_lines(lines(&doc.text).map(|(_, l)| l), false, s);
+        self.push_lines(&doc.text, lines(&doc.text).map(|(_, l)| l), false, s);
     }
 
     /// What `doc` contributes to the corpus statistics.
@@ -208,6 +231,27 @@ impl Analyzer {
         Observation { terms, lines, source_lines }
     }
 
+    /// The document's features plus what explanations need: the surface
+    /// form of each term, and the body byte spans of the content tokens.
+    pub(crate) fn detail(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Detail {
+        let features = self.features(doc, stats, s);
+        let mut terms: FxHashMap<u64, String> = FxHashMap::default();
+        for (i, t) in s.toks.iter().enumerate() {
+            if t.term == 0 || terms.contains_key(&t.term) {
+                continue;
+            }
+            let in_title = s.lines.iter().any(|l| l.title && (l.start as usize..l.end as usize).contains(&i));
+            let src = if in_title { doc.title.as_deref().unwrap_or("") } else { doc.text.as_str() };
+            let from = if t.char && i > 0 { s.toks[i - 1].off } else { t.off };
+            let to = t.off + t.len;
+            let word = src.get(from as usize..to as usize).unwrap_or("");
+            normalize_into(word, &mut s.norm);
+            terms.insert(t.term, term_form(&s.norm).to_string());
+        }
+        let spans = s.content_at.iter().map(|&i| (s.toks[i].off, s.toks[i].off + s.toks[i].len)).collect();
+        Detail { features, terms, spans, content: s.content.clone() }
+    }
+
     fn is_boilerplate(&self, stats: &CorpusStats, line: &Line, src: u64) -> bool {
         let len = (line.end - line.start) as usize;
         let df = stats.line_df(line.hash);
@@ -233,9 +277,11 @@ impl Analyzer {
         let any_body_kept = s.lines.iter().zip(&keep).any(|(l, &k)| k && !l.title);
         // Shingles over the kept body lines, as one token stream.
         s.content.clear();
+        s.content_at.clear();
         for (l, &k) in s.lines.iter().zip(&keep) {
             if !l.title && (k || !any_body_kept) {
                 s.content.extend(s.toks[l.start as usize..l.end as usize].iter().map(|t| t.hash));
+                s.content_at.extend(l.start as usize..l.end as usize);
             }
         }
         let content_tokens = s.content.len() as u32;

@@ -27,6 +27,7 @@ pub(crate) struct Config {
     pub name_boost: f64,
     pub number_boost: f64,
     pub date_window_days: Option<u32>,
+    pub outside_window_factor: f64,
     pub boilerplate_min_docs: u32,
     pub boilerplate_max_tokens: usize,
     pub story_threshold: f64,
@@ -55,9 +56,10 @@ impl Default for Config {
             name_boost: 2.0,
             number_boost: 2.0,
             date_window_days: Some(30),
+            outside_window_factor: 0.7,
             boilerplate_min_docs: 3,
             boilerplate_max_tokens: 20,
-            story_threshold: 0.3,
+            story_threshold: 0.24,
             linkage: Linkage::Average,
             max_document_bytes: 16 << 20,
             max_documents: u32::MAX as usize - 1,
@@ -98,6 +100,12 @@ impl Config {
         positive("title_weight", self.title_weight)?;
         positive("name_boost", self.name_boost)?;
         positive("number_boost", self.number_boost)?;
+        if !(self.outside_window_factor.is_finite() && (0.0..=1.0).contains(&self.outside_window_factor)) {
+            return Err(Error::param(
+                "outside_window_factor",
+                format!("must be in [0, 1], got {}", self.outside_window_factor),
+            ));
+        }
         if self.profile_terms == 0 || self.profile_terms > 4096 {
             return Err(Error::param("profile_terms", format!("must be in 1..=4096, got {}", self.profile_terms)));
         }

@@ -9,6 +9,7 @@ use crate::cluster::{Clustering, Linkage, ScoredPair, cluster_labels};
 use crate::config::Config;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
+use crate::explain::{Explanation, SharedTerm, Thresholds};
 use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
 use crate::minhash::MinHashKind;
 use crate::score::{PairScores, score_pair};
@@ -87,11 +88,15 @@ impl DetectorBuilder {
         /// Reports more than this many days apart are not the same event unless
         /// they share text (default `Some(30)`; `None` ignores dates).
         date_window_days: Option<u32>,
+        /// Factor on the profile cosine of reports further apart than the date window,
+        /// in [0, 1] (default 0.7; 0 makes the window a hard cut). Follow-up reports
+        /// (an arrest, a trial) share names with the first report but come weeks later.
+        outside_window_factor: f64,
         /// Short lines found in this many documents are boilerplate (default 3, at least 2).
         boilerplate_min_docs: u32,
         /// Lines of at most this many tokens can be boilerplate by repetition (default 20).
         boilerplate_max_tokens: usize,
-        /// Similarity at which documents (and, on average, clusters) are one story (default 0.3).
+        /// Similarity at which documents (and, on average, clusters) are one story (default 0.24).
         story_threshold: f64,
         /// Clustering policy (default average linkage).
         linkage: Linkage,
@@ -297,7 +302,7 @@ impl Detector {
             pairs.extend(hamming.query(f.simhash).into_iter().filter(|&j| j > i as u32).map(|j| (i as u32, j)));
         }
         let cap = cfg.candidate_df_cap(stats.docs()) as usize;
-        let window = cfg.date_window_days;
+        let window = if cfg.outside_window_factor > 0.0 { None } else { cfg.date_window_days };
         let in_window = |a: u32, b: u32| match (window, feats[a as usize].date, feats[b as usize].date) {
             (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() <= w,
             _ => true,
@@ -476,6 +481,104 @@ impl Detector {
         live.docs.push(LiveDoc { id: doc.id, features: f, story });
         matches.truncate(10);
         Ok(Assignment { position, story, new_story, matches })
+    }
+
+    /// Explains the scores of documents `a` and `b` of a batch (positions in
+    /// `docs`), with statistics learned from the whole batch as
+    /// [`cluster`](Self::cluster) does.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParameter`] when `a` or `b` is out of range, and
+    /// the errors of [`cluster`](Self::cluster).
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, Document};
+    /// let docs = vec![
+    ///     Document::new("a", "The Indian navy captured 23 pirates in the Gulf of Aden on Saturday, a navy spokesman said."),
+    ///     Document::new("b", "A navy spokesman said the Indian navy captured 23 pirates in the Gulf of Aden on Saturday."),
+    /// ];
+    /// let e = Detector::new().explain(&docs, 0, 1)?;
+    /// assert!(e.shared_terms.iter().any(|t| t.term == "aden"));
+    /// println!("{e}");
+    /// # Ok::<(), samestory::Error>(())
+    /// ```
+    pub fn explain(&self, docs: &[Document], a: usize, b: usize) -> Result<Explanation, Error> {
+        self.check(docs)?;
+        for (name, i) in [("a", a), ("b", b)] {
+            if i >= docs.len() {
+                return Err(Error::param(name, format!("document position {i} is out of range (0..{})", docs.len())));
+            }
+        }
+        let cfg = self.an.config();
+        let stats = self.learn(docs);
+        let mut s = Scratch::default();
+        let da = self.an.detail(&docs[a], &stats, &mut s);
+        let db = self.an.detail(&docs[b], &stats, &mut s);
+        let scores = score_pair(&da.features, &db.features, cfg);
+        let shared_terms = da
+            .features
+            .profile
+            .shared(&db.features.profile)
+            .into_iter()
+            .map(|(t, c)| SharedTerm {
+                term: da.terms.get(&t).cloned().unwrap_or_else(|| format!("#{t:016x}")),
+                contribution: c,
+            })
+            .collect();
+        // Passages: maximal runs of a's content tokens covered by shingles b shares.
+        let mut windows = Vec::new();
+        crate::shingle::shingle_hashes(&da.content, cfg.shingle_size, cfg.seed, &mut windows);
+        let k = cfg.shingle_size.min(da.content.len()).max(1);
+        let n_tok = da.content.len();
+        let mut covered = vec![false; n_tok];
+        for (i, h) in windows.iter().enumerate() {
+            if db.features.shingles.as_slice().binary_search(h).is_ok() {
+                covered[i..(i + k).min(n_tok)].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < covered.len() {
+            if covered[i] {
+                let j = (i..covered.len()).find(|&j| !covered[j]).unwrap_or(covered.len());
+                runs.push((i, j));
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        runs.sort_by_key(|&(x, y)| (std::cmp::Reverse(y - x), x));
+        let text = &docs[a].text;
+        let shared_passages = runs
+            .iter()
+            .take(5)
+            .filter_map(|&(x, y)| text.get(da.spans[x].0 as usize..da.spans[y - 1].1 as usize))
+            .map(|p| {
+                let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+                if p.chars().count() > 240 { format!("{} …", p.chars().take(240).collect::<String>()) } else { p }
+            })
+            .collect();
+        Ok(Explanation {
+            ids: (docs[a].id.clone(), docs[b].id.clone()),
+            scores,
+            shared_passages,
+            shared_terms,
+            content_tokens: [
+                (da.features.content_tokens, da.features.total_tokens),
+                (db.features.content_tokens, db.features.total_tokens),
+            ],
+            thresholds: Thresholds {
+                story: cfg.story_threshold,
+                copy_jaccard: cfg.copy_threshold,
+                containment: cfg.containment_threshold,
+                min_containment_shingles: cfg.min_containment_shingles,
+                simhash_distance: cfg.simhash_distance,
+                date_window_days: cfg.date_window_days,
+                outside_window_factor: cfg.outside_window_factor,
+            },
+            pair_same_story: f64::from(scores.similarity) >= cfg.story_threshold,
+        })
     }
 
     /// Number of documents added with [`add`](Self::add).

@@ -16,7 +16,7 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
     xxh3_64_with_seed(bytes, seed)
 }
 
-/// The SplitMix64 finalizer: a bijective mix of a 64-bit value.
+/// The `SplitMix64` finalizer: a bijective mix of a 64-bit value.
 #[inline]
 pub fn mix64(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

@@ -15,7 +15,8 @@
 //! `containment ≥ containment_threshold` with the smaller set holding at
 //! least `min_containment_shingles` shingles, or the SimHashes are within
 //! `simhash_distance` bits. Its *event similarity* is the profile cosine when
-//! the dates are within `date_window_days` (or either is unknown), else 0.
+//! the dates are within `date_window_days` (or either is unknown), else the
+//! cosine times `outside_window_factor`.
 //! The pair's **similarity** is the larger of the event similarity and, for a
 //! copy, `max(jaccard, containment)`. Two documents are the same story when
 //! their similarity reaches `story_threshold`; clusters apply the same
@@ -67,7 +68,7 @@ pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores
         (Some(d), Some(w)) => d <= w,
         _ => true,
     };
-    let event = if in_window { cosine } else { 0.0 };
+    let event = if in_window { cosine } else { cosine * cfg.outside_window_factor };
     let copy_sim = if copy { jaccard.max(containment).max(cfg.story_threshold) } else { 0.0 };
     PairScores {
         jaccard_estimate: jaccard_estimate as f32,

@@ -37,6 +37,11 @@ impl TermIndex {
         self.postings.get(&term).map_or(&[], Vec::as_slice)
     }
 
+    /// Every (term, postings) entry, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &[u32])> + '_ {
+        self.postings.iter().map(|(&t, l)| (t, l.as_slice()))
+    }
+
     /// Number of distinct terms indexed.
     pub fn len(&self) -> usize {
         self.postings.len()
@@ -62,12 +67,5 @@ mod tests {
         assert_eq!(idx.postings(2), &[1]);
         assert!(idx.postings(1).is_empty());
         assert_eq!(idx.len(), 2);
-    }
-}
-
-impl TermIndex {
-    /// Every (term, postings) entry, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &[u32])> + '_ {
-        self.postings.iter().map(|(&t, l)| (t, l.as_slice()))
     }
 }

@@ -164,10 +164,11 @@ pub fn find_date(text: &str) -> Option<Date> {
     // ISO dates first: unambiguous.
     let bytes = head.as_bytes();
     for i in 0..bytes.len().saturating_sub(9) {
-        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
-            if let Some(d) = head.get(i..i + 10).and_then(parse_iso) {
-                return Some(d);
-            }
+        if bytes[i].is_ascii_digit()
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && let Some(d) = head.get(i..i + 10).and_then(parse_iso)
+        {
+            return Some(d);
         }
     }
     // Month-name dates over the head's words.
@@ -182,18 +183,17 @@ pub fn find_date(text: &str) -> Option<Date> {
     for i in 0..words.len() {
         let Some(month) = month_of(words[i]) else { continue };
         // Month Day Year
-        if let (Some(d), Some(y)) = (words.get(i + 1).and_then(|w| num(w)), words.get(i + 2).and_then(|w| num(w))) {
-            if let Some(date) = Date::from_ymd(y as i32, month, d) {
-                return Some(date);
-            }
+        if let (Some(d), Some(y)) = (words.get(i + 1).and_then(|w| num(w)), words.get(i + 2).and_then(|w| num(w)))
+            && let Some(date) = Date::from_ymd(y as i32, month, d)
+        {
+            return Some(date);
         }
         // Day Month Year
-        if i > 0 {
-            if let (Some(d), Some(y)) = (num(words[i - 1]), words.get(i + 1).and_then(|w| num(w))) {
-                if let Some(date) = Date::from_ymd(y as i32, month, d) {
-                    return Some(date);
-                }
-            }
+        if i > 0
+            && let (Some(d), Some(y)) = (num(words[i - 1]), words.get(i + 1).and_then(|w| num(w)))
+            && let Some(date) = Date::from_ymd(y as i32, month, d)
+        {
+            return Some(date);
         }
     }
     None

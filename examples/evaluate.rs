@@ -1,0 +1,227 @@
+//! Evaluate story clustering against gold labels.
+//!
+//! ```text
+//! cargo run --release --example evaluate -- GOLD.jsonl [--mix-seeds] [--sweep] [--threshold T]
+//!                                           [--no-dates] [--linkage average|single] [--pred OUT.jsonl]
+//!                                           [--set PARAM=VALUE ...]
+//! ```
+//!
+//! GOLD is JSON Lines with `id`, `cluster`, `text` and optional `title`,
+//! `date`, `source`. Only `text`, `title`, `date` and `source` reach the
+//! detector (`id` is used only to report); `cluster` and any other field
+//! (`topic`, `event`) are read here for scoring only. Prints pairwise
+//! precision/recall/F1, ARI and B-cubed F1 (the reference scorer's
+//! definitions, `samestory::eval`), and documents per second.
+//!
+//! `--mix-seeds` adds the two seed reports (scored separately: they must form
+//! one cluster holding exactly the two of them). `--sweep` reports the
+//! metrics over a range of story thresholds from one scoring pass.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use samestory::cluster::cluster_labels;
+use samestory::eval::score_labels;
+use samestory::io::{ReadOptions, read_path};
+use samestory::{Detector, Document, Linkage};
+
+const SEEDS: [(&str, &str); 2] = [
+    ("seeds/000_9a7db994ef940da5.txt", include_str!("../demo/seeds/000_9a7db994ef940da5.txt")),
+    ("seeds/001_6a2f0ebee5de1c9f.txt", include_str!("../demo/seeds/001_6a2f0ebee5de1c9f.txt")),
+];
+
+fn gold_labels(path: &PathBuf, ids: &[String]) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut by_id = std::collections::HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let id = match &v["id"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => (n + 1).to_string(),
+            other => other.to_string(),
+        };
+        let cluster = match &v["cluster"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => return Err(format!("{}:{}: no `cluster` label", path.display(), n + 1)),
+            other => other.to_string(),
+        };
+        by_id.insert(id, cluster);
+    }
+    ids.iter().map(|id| by_id.get(id).cloned().ok_or_else(|| format!("no gold label for {id:?}"))).collect()
+}
+
+fn run() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let mut path = None;
+    let mut sets: Vec<String> = Vec::new();
+    let mut dump: Option<PathBuf> = None;
+    let (mut mix, mut sweep, mut no_dates, mut threshold, mut linkage, mut pred) =
+        (false, false, false, None, Linkage::Average, None);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--mix-seeds" => mix = true,
+            "--sweep" => sweep = true,
+            "--no-dates" => no_dates = true,
+            "--threshold" => {
+                threshold = Some(args.next().and_then(|v| v.parse::<f64>().ok()).ok_or("--threshold needs a number")?)
+            }
+            "--linkage" => {
+                linkage = match args.next().as_deref() {
+                    Some("average") => Linkage::Average,
+                    Some("single") => Linkage::Single,
+                    other => return Err(format!("--linkage takes average or single, got {other:?}")),
+                }
+            }
+            "--set" => sets.push(args.next().ok_or("--set needs name=value")?),
+            "--dump-pairs" => dump = Some(PathBuf::from(args.next().ok_or("--dump-pairs needs a path")?)),
+            "--pred" => pred = Some(PathBuf::from(args.next().ok_or("--pred needs a path")?)),
+            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            s => path = Some(PathBuf::from(s)),
+        }
+    }
+    let path = path.ok_or("usage: evaluate GOLD.jsonl [--mix-seeds] [--sweep] [--threshold T] [--no-dates]")?;
+    let corpus = read_path(&path, ReadOptions::default()).map_err(|e| e.to_string())?;
+    let ids: Vec<String> = corpus.docs.iter().map(|d| d.id.clone()).collect();
+    let gold = gold_labels(&path, &ids)?;
+    // Only the permitted fields reach the detector: the reader keeps text,
+    // title, date and source; the id is replaced by its position.
+    let mut docs: Vec<Document> =
+        corpus.docs.into_iter().enumerate().map(|(i, d)| Document { id: i.to_string(), ..d }).collect();
+    let n_gold = docs.len();
+    if mix {
+        for (k, (_, text)) in SEEDS.iter().enumerate() {
+            docs.push(Document::new(format!("seed-{k}"), *text));
+        }
+    }
+    let mut b = Detector::builder();
+    b.linkage(linkage);
+    if let Some(t) = threshold {
+        b.story_threshold(t);
+    }
+    if no_dates {
+        b.date_window_days(None);
+    }
+    for kv in &sets {
+        let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set {kv}: expected name=value"))?;
+        let f = || v.parse::<f64>().map_err(|_| format!("--set {k}: {v:?} is not a number"));
+        let u = || v.parse::<usize>().map_err(|_| format!("--set {k}: {v:?} is not a count"));
+        match k {
+            "story_threshold" => b.story_threshold(f()?),
+            "profile_terms" => b.profile_terms(u()?),
+            "candidate_terms" => b.candidate_terms(u()?),
+            "title_weight" => b.title_weight(f()?),
+            "name_boost" => b.name_boost(f()?),
+            "number_boost" => b.number_boost(f()?),
+            "outside_window_factor" => b.outside_window_factor(f()?),
+            "date_window_days" => b.date_window_days(Some(u()? as u32)),
+            "boilerplate_min_docs" => b.boilerplate_min_docs(u()? as u32),
+            "boilerplate_max_tokens" => b.boilerplate_max_tokens(u()?),
+            "candidate_df_fraction" => b.candidate_df_fraction(f()?),
+            "copy_threshold" => b.copy_threshold(f()?),
+            "containment_threshold" => b.containment_threshold(f()?),
+            "shingle_size" => b.shingle_size(u()?),
+            _ => return Err(format!("--set: unknown parameter {k}")),
+        };
+    }
+    let detector = b.build().map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let stats = detector.learn(&docs);
+    let feats = detector.features(&docs, &stats);
+    let pairs = detector.candidate_pairs(&feats, &stats);
+    let scored = detector.score_pairs(&feats, &pairs);
+    let clustering = detector.cluster_scored(docs.len(), scored.clone());
+    let secs = start.elapsed().as_secs_f64();
+    let n = docs.len();
+    let all_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
+    let report = |labels: &[u32], t: f64| -> Result<f64, String> {
+        let s = score_labels(&gold, &labels[..n_gold]).map_err(|e| e.to_string())?;
+        println!(
+            "threshold {t:.3}: pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
+            s.precision, s.recall, s.f1, s.ari, s.bcubed_f1, s.predicted_clusters
+        );
+        Ok(s.f1)
+    };
+    println!(
+        "{}: {} documents{}, {} candidate pairs ({:.2} % of all pairs), {:.2} s, {:.0} docs/s",
+        path.display(),
+        n_gold,
+        if mix { " + 2 seeds" } else { "" },
+        pairs.len(),
+        100.0 * pairs.len() as f64 / all_pairs.max(1.0),
+        secs,
+        n as f64 / secs
+    );
+    report(clustering.labels(), detector.story_threshold())?;
+    let s = score_labels(&gold, &clustering.labels()[..n_gold]).map_err(|e| e.to_string())?;
+    println!("{}", s.to_json());
+    if mix {
+        let labels = clustering.labels();
+        let (a, b) = (labels[n_gold], labels[n_gold + 1]);
+        let size = labels.iter().filter(|&&l| l == a).count();
+        let ok = a == b && size == 2;
+        println!(
+            "seeds: {} (cluster of seed 0 has {size} members; pair similarity {:.3})",
+            if ok { "grouped, alone" } else { "NOT grouped alone" },
+            clustering.scores(n_gold, n_gold + 1).map_or(0.0, |s| s.similarity)
+        );
+    }
+    if let Some(out) = pred {
+        let mut text = String::new();
+        for (id, l) in ids.iter().zip(clustering.labels()) {
+            text.push_str(&format!("{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(id.as_str())));
+            text.push('\n');
+        }
+        std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    if let Some(out) = dump {
+        let mut text = String::new();
+        for p in &scored {
+            let (a, b) = (p.a as usize, p.b as usize);
+            let name = |i: usize| if i < n_gold { ids[i].clone() } else { format!("seed-{}", i - n_gold) };
+            let s = &p.scores;
+            text.push_str(&format!(
+                "{}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}\t{}\n",
+                name(a),
+                name(b),
+                s.similarity,
+                s.cosine,
+                s.jaccard,
+                s.containment,
+                s.simhash_distance,
+                s.days_apart.map_or(-1, i64::from),
+                s.copy
+            ));
+        }
+        std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    if sweep {
+        let edges: Vec<(u32, u32, f64)> =
+            scored.iter().map(|p| (p.a, p.b, f64::from(p.scores.similarity))).filter(|e| e.2 > 0.0).collect();
+        let mut best = (0.0, 0.0);
+        for step in 0..=30 {
+            let t = 0.10 + 0.02 * f64::from(step);
+            let labels = cluster_labels(n, &edges, t, linkage);
+            let f1 = report(&labels, t)?;
+            if f1 > best.0 {
+                best = (f1, t);
+            }
+        }
+        println!("best F1 {:.3} at threshold {:.2}", best.0, best.1);
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
