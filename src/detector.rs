@@ -302,23 +302,31 @@ impl Detector {
             pairs.extend(hamming.query(f.simhash).into_iter().filter(|&j| j > i as u32).map(|j| (i as u32, j)));
         }
         let cap = cfg.candidate_df_cap(stats.docs()) as usize;
-        let window = if cfg.outside_window_factor > 0.0 { None } else { cfg.date_window_days };
+        let window = cfg.date_window_days;
         let in_window = |a: u32, b: u32| match (window, feats[a as usize].date, feats[b as usize].date) {
             (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() <= w,
             _ => true,
         };
+        // Pairs within the date window need one shared rare term; pairs outside
+        // it (follow-up reports) need two, unless the window is a hard cut.
+        let mut outside: Vec<(u32, u32)> = Vec::new();
         for (_, list) in terms.iter() {
             if list.len() < 2 || list.len() > cap {
                 continue;
             }
             for (k, &a) in list.iter().enumerate() {
                 for &b in &list[k + 1..] {
+                    let p = (a.min(b), a.max(b));
                     if in_window(a, b) {
-                        pairs.push((a.min(b), a.max(b)));
+                        pairs.push(p);
+                    } else if cfg.outside_window_factor > 0.0 {
+                        outside.push(p);
                     }
                 }
             }
         }
+        outside.sort_unstable();
+        pairs.extend(outside.chunk_by(|x, y| x == y).filter(|run| run.len() >= 2).map(|run| run[0]));
         pairs.sort_unstable();
         pairs.dedup();
         pairs
