@@ -118,3 +118,7 @@ pub use shingle::ShingleSet;
 pub use simhash::{SimHash, SimHasher};
 pub use stats::CorpusStats;
 pub use text::date::Date;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
