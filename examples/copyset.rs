@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example copyset -- [SOURCE.jsonl ...] [--sources N] [--seed S] [--out SET.jsonl]
+//!                                          [--keep-boilerplate]
 //! ```
 //!
 //! From real article texts (default: the dev sets under `../shared/data`,
@@ -215,11 +216,13 @@ fn reprint(orig: &[String], other: &[String], rng: &mut Rng) -> Vec<String> {
 fn run() -> Result<(), String> {
     let mut sources: Vec<PathBuf> = Vec::new();
     let (mut n_sources, mut seed, mut out) = (300usize, 7u64, None::<PathBuf>);
+    let mut keep_boilerplate = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--sources" => n_sources = args.next().and_then(|v| v.parse().ok()).ok_or("--sources needs a count")?,
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).ok_or("--seed needs a number")?,
+            "--keep-boilerplate" => keep_boilerplate = true,
             "--out" => out = Some(PathBuf::from(args.next().ok_or("--out needs a path")?)),
             s if s.starts_with("--") => return Err(format!("unknown option {s}")),
             s => sources.push(PathBuf::from(s)),
@@ -308,7 +311,8 @@ fn run() -> Result<(), String> {
         .map(|(i, d)| Document { id: i.to_string(), text: d.text.clone(), date: d.date, ..Document::default() })
         .collect();
     let start = std::time::Instant::now();
-    let clustering = Detector::new().cluster(&blind).map_err(|e| e.to_string())?;
+    let detector = Detector::builder().remove_boilerplate(!keep_boilerplate).build().map_err(|e| e.to_string())?;
+    let clustering = detector.cluster(&blind).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     let s = score_labels(&gold, clustering.labels()).map_err(|e| e.to_string())?;
     let copies = clustering.pairs().iter().filter(|p| p.scores.copy).count();

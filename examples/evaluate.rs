@@ -119,6 +119,7 @@ fn run() -> Result<(), String> {
             "number_boost" => b.number_boost(f()?),
             "outside_window_factor" => b.outside_window_factor(f()?),
             "date_window_days" => b.date_window_days(Some(u()? as u32)),
+            "remove_boilerplate" => b.remove_boilerplate(v == "true"),
             "boilerplate_min_docs" => b.boilerplate_min_docs(u()? as u32),
             "boilerplate_max_tokens" => b.boilerplate_max_tokens(u()?),
             "candidate_df_fraction" => b.candidate_df_fraction(f()?),

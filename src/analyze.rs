@@ -253,6 +253,9 @@ impl Analyzer {
     }
 
     fn is_boilerplate(&self, stats: &CorpusStats, line: &Line, src: u64) -> bool {
+        if !self.cfg.remove_boilerplate {
+            return false;
+        }
         let len = (line.end - line.start) as usize;
         let df = stats.line_df(line.hash);
         let min = self.cfg.boilerplate_min_docs;

@@ -92,6 +92,9 @@ impl DetectorBuilder {
         /// in [0, 1] (default 0.7; 0 makes the window a hard cut). Follow-up reports
         /// (an arrest, a trial) share names with the first report but come weeks later.
         outside_window_factor: f64,
+        /// Drop boilerplate lines learned from the corpus before shingling and
+        /// profiling (default true).
+        remove_boilerplate: bool,
         /// Short lines found in this many documents are boilerplate (default 3, at least 2).
         boilerplate_min_docs: u32,
         /// Lines of at most this many tokens can be boilerplate by repetition (default 20).
