@@ -235,11 +235,11 @@ fn main() -> ExitCode {
             corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| writeln!(out, "{},{l}", csv_field(&d.id)))
         }),
     };
-    if let Err(e) = result.and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error writing output: {e}");
-            return ExitCode::from(1);
-        }
+    if let Err(e) = result.and_then(|_| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error writing output: {e}");
+        return ExitCode::from(1);
     }
     eprintln!(
         "{} documents, {} candidate pairs scored, {} clusters in {:.3} s ({:.0} docs/s)",

@@ -117,6 +117,7 @@ fn run() -> Result<(), String> {
             "title_weight" => b.title_weight(f()?),
             "name_boost" => b.name_boost(f()?),
             "number_boost" => b.number_boost(f()?),
+            "inherit_date_similarity" => b.inherit_date_similarity(if v == "none" { None } else { Some(f()?) }),
             "outside_window_factor" => b.outside_window_factor(f()?),
             "date_window_days" => b.date_window_days(Some(u()? as u32)),
             "remove_boilerplate" => b.remove_boilerplate(v == "true"),
@@ -134,7 +135,9 @@ fn run() -> Result<(), String> {
     let stats = detector.learn(&docs);
     let feats = detector.features(&docs, &stats);
     let pairs = detector.candidate_pairs(&feats, &stats);
-    let scored = detector.score_pairs(&feats, &pairs);
+    let mut feats = feats;
+    let mut scored = detector.score_pairs(&feats, &pairs);
+    detector.inherit_dates(&mut feats, &mut scored);
     let clustering = detector.cluster_scored(docs.len(), scored.clone());
     let secs = start.elapsed().as_secs_f64();
     let n = docs.len();

@@ -43,7 +43,8 @@ pub struct Features {
     pub profile: Profile,
     /// Rare salient terms, heaviest first: the document's keys in the term index.
     pub rare_terms: Box<[u64]>,
-    /// The document's date (given, or found in the head of the text).
+    /// The document's date (given, found in the head of the text, or inherited
+    /// from a very similar dated document in [`crate::Detector::cluster`]).
     pub date: Option<Date>,
     /// Tokens left after boilerplate removal.
     pub content_tokens: u32,

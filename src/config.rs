@@ -28,6 +28,7 @@ pub(crate) struct Config {
     pub number_boost: f64,
     pub date_window_days: Option<u32>,
     pub outside_window_factor: f64,
+    pub inherit_date_similarity: Option<f64>,
     pub remove_boilerplate: bool,
     pub boilerplate_min_docs: u32,
     pub boilerplate_max_tokens: usize,
@@ -57,7 +58,8 @@ impl Default for Config {
             name_boost: 2.0,
             number_boost: 2.0,
             date_window_days: Some(30),
-            outside_window_factor: 0.7,
+            outside_window_factor: 0.55,
+            inherit_date_similarity: Some(0.5),
             remove_boilerplate: true,
             boilerplate_min_docs: 3,
             boilerplate_max_tokens: 20,
@@ -107,6 +109,11 @@ impl Config {
                 "outside_window_factor",
                 format!("must be in [0, 1], got {}", self.outside_window_factor),
             ));
+        }
+        if let Some(v) = self.inherit_date_similarity
+            && !(v.is_finite() && v > 0.0 && v <= 1.0)
+        {
+            return Err(Error::param("inherit_date_similarity", format!("must be in (0, 1], got {v}")));
         }
         if self.profile_terms == 0 || self.profile_terms > 4096 {
             return Err(Error::param("profile_terms", format!("must be in 1..=4096, got {}", self.profile_terms)));

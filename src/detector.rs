@@ -89,9 +89,12 @@ impl DetectorBuilder {
         /// they share text (default `Some(30)`; `None` ignores dates).
         date_window_days: Option<u32>,
         /// Factor on the profile cosine of reports further apart than the date window,
-        /// in [0, 1] (default 0.7; 0 makes the window a hard cut). Follow-up reports
+        /// in [0, 1] (default 0.55; 0 makes the window a hard cut). Follow-up reports
         /// (an arrest, a trial) share names with the first report but come weeks later.
         outside_window_factor: f64,
+        /// An undated document takes the date of its most similar dated document
+        /// when their similarity reaches this (default `Some(0.5)`; `None` never).
+        inherit_date_similarity: Option<f64>,
         /// Drop boilerplate lines learned from the corpus before shingling and
         /// profiling (default true).
         remove_boilerplate: bool,
@@ -160,6 +163,9 @@ struct LiveDoc {
     id: String,
     features: Features,
     story: StoryId,
+    /// Similarity to the document its date was inherited from; `None` when the
+    /// date is its own or unknown.
+    date_from: Option<f32>,
 }
 
 #[derive(Debug, Clone)]
@@ -376,10 +382,50 @@ impl Detector {
     pub fn cluster(&self, docs: &[Document]) -> Result<Clustering, Error> {
         self.check(docs)?;
         let stats = self.learn(docs);
-        let feats = self.features(docs, &stats);
+        let mut feats = self.features(docs, &stats);
         let pairs = self.candidate_pairs(&feats, &stats);
-        let scored = self.score_pairs(&feats, &pairs);
+        let mut scored = self.score_pairs(&feats, &pairs);
+        self.inherit_dates(&mut feats, &mut scored);
         Ok(self.cluster_scored(docs.len(), scored))
+    }
+
+    /// Gives each undated document the date of its most similar dated
+    /// document when their similarity reaches `inherit_date_similarity`
+    /// (dates are only inherited from documents that had one, so nothing
+    /// chains), then rescores the pairs of the documents that got one.
+    pub fn inherit_dates(&self, feats: &mut [Features], scored: &mut [ScoredPair]) {
+        let cfg = self.an.config();
+        let Some(min) = cfg.inherit_date_similarity else { return };
+        let mut best: Vec<Option<(f32, u32)>> = vec![None; feats.len()];
+        for p in scored.iter() {
+            let sim = p.scores.similarity;
+            if f64::from(sim) < min {
+                continue;
+            }
+            for (x, y) in [(p.a, p.b), (p.b, p.a)] {
+                if feats[x as usize].date.is_none() && feats[y as usize].date.is_some() {
+                    let better = match best[x as usize] {
+                        None => true,
+                        Some((s, j)) => sim > s || (sim == s && y < j),
+                    };
+                    if better {
+                        best[x as usize] = Some((sim, y));
+                    }
+                }
+            }
+        }
+        let mut changed = vec![false; feats.len()];
+        for (i, b) in best.iter().enumerate() {
+            if let Some((_, j)) = *b {
+                feats[i].date = feats[j as usize].date;
+                changed[i] = true;
+            }
+        }
+        for p in scored.iter_mut() {
+            if changed[p.a as usize] || changed[p.b as usize] {
+                p.scores = score_pair(&feats[p.a as usize], &feats[p.b as usize], cfg);
+            }
+        }
     }
 
     /// Adds one document to the live state and assigns it to a story.
@@ -437,19 +483,55 @@ impl Detector {
         }
         cands.sort_unstable();
         cands.dedup();
-        let mut matches: Vec<Match> = cands
-            .into_iter()
-            .filter_map(|j| {
-                let other = &live.docs[j as usize];
-                let scores = score_pair(&f, &other.features, &cfg);
-                (scores.similarity > 0.0).then(|| Match {
-                    position: j,
-                    id: other.id.clone(),
-                    story: other.story,
-                    scores,
+        let mut f = f;
+        let score_all = |f: &Features| -> Vec<Match> {
+            cands
+                .iter()
+                .filter_map(|&j| {
+                    let other = &live.docs[j as usize];
+                    let scores = score_pair(f, &other.features, &cfg);
+                    (scores.similarity > 0.0).then(|| Match {
+                        position: j,
+                        id: other.id.clone(),
+                        story: other.story,
+                        scores,
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
+        let mut matches = score_all(&f);
+        let mut date_from = None;
+        if let Some(min) = cfg.inherit_date_similarity {
+            if f.date.is_none() {
+                // Take the date of the most similar document that has its own date.
+                let best = matches
+                    .iter()
+                    .filter(|m| {
+                        let o = &live.docs[m.position as usize];
+                        o.features.date.is_some() && o.date_from.is_none()
+                    })
+                    .filter(|m| f64::from(m.scores.similarity) >= min)
+                    .max_by(|a, b| {
+                        a.scores.similarity.total_cmp(&b.scores.similarity).then(b.position.cmp(&a.position))
+                    });
+                if let Some(m) = best {
+                    f.date = live.docs[m.position as usize].features.date;
+                    date_from = Some(m.scores.similarity);
+                    matches = score_all(&f);
+                }
+            } else {
+                // Give this date to held undated documents it strongly matches,
+                // unless they already have one from a more similar document.
+                for m in &matches {
+                    let o = &mut live.docs[m.position as usize];
+                    let undated = o.features.date.is_none() || o.date_from.is_some_and(|s| s < m.scores.similarity);
+                    if undated && f64::from(m.scores.similarity) >= min {
+                        o.features.date = f.date;
+                        o.date_from = Some(m.scores.similarity);
+                    }
+                }
+            }
+        }
         matches.sort_by(|a, b| b.scores.similarity.total_cmp(&a.scores.similarity).then(a.position.cmp(&b.position)));
 
         // Story choice: average (or best, for single linkage) similarity to each story's members.
@@ -489,7 +571,7 @@ impl Detector {
         live.hamming.insert(position, f.simhash);
         live.terms.insert(position, &f.rare_terms);
         live.ids.insert(doc.id.clone(), position);
-        live.docs.push(LiveDoc { id: doc.id, features: f, story });
+        live.docs.push(LiveDoc { id: doc.id, features: f, story, date_from });
         matches.truncate(10);
         Ok(Assignment { position, story, new_story, matches })
     }
@@ -524,8 +606,17 @@ impl Detector {
         let cfg = self.an.config();
         let stats = self.learn(docs);
         let mut s = Scratch::default();
-        let da = self.an.detail(&docs[a], &stats, &mut s);
-        let db = self.an.detail(&docs[b], &stats, &mut s);
+        let mut da = self.an.detail(&docs[a], &stats, &mut s);
+        let mut db = self.an.detail(&docs[b], &stats, &mut s);
+        if cfg.inherit_date_similarity.is_some() && (da.features.date.is_none() || db.features.date.is_none()) {
+            // Dates may be inherited from similar documents: run the batch pipeline for them.
+            let mut feats = self.features(docs, &stats);
+            let pairs = self.candidate_pairs(&feats, &stats);
+            let mut scored = self.score_pairs(&feats, &pairs);
+            self.inherit_dates(&mut feats, &mut scored);
+            da.features.date = feats[a].date;
+            db.features.date = feats[b].date;
+        }
         let scores = score_pair(&da.features, &db.features, cfg);
         let shared_terms = da
             .features

@@ -69,13 +69,13 @@ fn basil_accuracy() {
 #[test]
 fn ecbplus_accuracy() {
     if let Some(f1) = run("ecbplus") {
-        assert!(f1 >= 0.775, "ecbplus pairwise F1 {f1:.3} < 0.775");
+        assert!(f1 >= 0.79, "ecbplus pairwise F1 {f1:.3} < 0.79");
     }
 }
 
 #[test]
 fn gva_accuracy() {
     if let Some(f1) = run("gva-incidents") {
-        assert!(f1 >= 0.78, "gva pairwise F1 {f1:.3} < 0.78");
+        assert!(f1 >= 0.75, "gva pairwise F1 {f1:.3} < 0.75");
     }
 }

@@ -108,7 +108,7 @@ fn parse_iso(s: &str) -> Option<Date> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = &s[r];
+        let part = s.get(r)?;
         if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
     };
     Date::from_ymd(num(0..4)? as i32, num(5..7)?, num(8..10)?)
