@@ -1,9 +1,9 @@
 //! The per-document pass: text → tokens → (boilerplate filter) → shingles,
 //! MinHash, SimHash and salient-term profile.
 //!
-//! It runs twice in batch mode: [`Analyzer::observe`] gathers what a document
+//! It runs twice in batch mode: the first gathers what a document
 //! contributes to the corpus statistics (terms, capitalization, line
-//! hashes), and once the statistics are complete, [`Analyzer::features`]
+//! hashes), and once the statistics are complete, the second
 //! builds the document's [`Features`] with boilerplate lines removed and
 //! terms weighted by the learned IDF. A streaming detector runs both for
 //! each new document, against the statistics so far.
