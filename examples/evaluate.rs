@@ -113,6 +113,9 @@ fn run() -> Result<(), String> {
         match k {
             "story_threshold" => b.story_threshold(f()?),
             "profile_terms" => b.profile_terms(u()?),
+            "candidate_budget" => b.candidate_budget(u()?),
+            "candidate_limit" => b.candidate_limit(u()?),
+            "candidate_min_overlap" => b.candidate_min_overlap(f()?),
             "candidate_terms" => b.candidate_terms(u()?),
             "title_weight" => b.title_weight(f()?),
             "name_boost" => b.name_boost(f()?),

@@ -41,8 +41,9 @@ pub struct Features {
     pub simhash: SimHash,
     /// Salient-term profile.
     pub profile: Profile,
-    /// Rare salient terms, heaviest first: the document's keys in the term index.
-    pub rare_terms: Box<[u64]>,
+    /// Rare salient terms with their profile weights, rarest first (by
+    /// document frequency, then weight): the document's keys in the term index.
+    pub rare_terms: Box<[(u64, f32)]>,
     /// The document's date (given, found in the head of the text, or inherited
     /// from a very similar dated document in [`crate::Detector::cluster`]).
     pub date: Option<Date>,
@@ -323,14 +324,24 @@ impl Analyzer {
                 .collect();
         weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let cap = self.cfg.candidate_df_cap(stats.docs());
-        let rare_terms: Box<[u64]> = weighted
+        let mut rare: Vec<(u32, usize, u64)> = weighted
             .iter()
             .take(self.cfg.profile_terms)
-            .filter(|(t, _)| stats.term(*t).df <= cap)
+            .map(|&(t, _)| (stats.term(t).df, t))
+            .filter(|&(df, _)| df <= cap)
             .take(self.cfg.candidate_terms)
-            .map(|&(t, _)| t)
+            .enumerate()
+            .map(|(rank, (df, t))| (df, rank, t))
             .collect();
+        rare.sort_unstable();
         let profile = Profile::top_k(weighted, self.cfg.profile_terms);
+        let rare_terms = rare
+            .into_iter()
+            .filter_map(|(_, _, t)| {
+                let terms = profile.terms();
+                terms.binary_search_by_key(&t, |&(u, _)| u).ok().map(|i| (t, terms[i].1))
+            })
+            .collect();
         let date = doc.date.or_else(|| find_date(&doc.text));
         Features { shingles, minhash, simhash, profile, rare_terms, date, content_tokens, total_tokens }
     }

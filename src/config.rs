@@ -23,6 +23,9 @@ pub(crate) struct Config {
     pub candidate_terms: usize,
     pub candidate_df_fraction: f64,
     pub candidate_df_floor: u32,
+    pub candidate_budget: usize,
+    pub candidate_limit: usize,
+    pub candidate_min_overlap: f64,
     pub title_weight: f64,
     pub name_boost: f64,
     pub number_boost: f64,
@@ -54,6 +57,9 @@ impl Default for Config {
             candidate_terms: 16,
             candidate_df_fraction: 0.05,
             candidate_df_floor: 50,
+            candidate_budget: 2048,
+            candidate_limit: 50,
+            candidate_min_overlap: 0.0,
             title_weight: 2.0,
             name_boost: 2.0,
             number_boost: 2.0,
@@ -101,6 +107,18 @@ impl Config {
             return Err(Error::param("story_threshold", format!("must be in (0, 1], got {}", self.story_threshold)));
         }
         unit("candidate_df_fraction", self.candidate_df_fraction)?;
+        if self.candidate_budget == 0 {
+            return Err(Error::param("candidate_budget", "must be positive"));
+        }
+        if self.candidate_limit == 0 {
+            return Err(Error::param("candidate_limit", "must be positive"));
+        }
+        if !(self.candidate_min_overlap.is_finite() && (0.0..1.0).contains(&self.candidate_min_overlap)) {
+            return Err(Error::param(
+                "candidate_min_overlap",
+                format!("must be in [0, 1), got {}", self.candidate_min_overlap),
+            ));
+        }
         positive("title_weight", self.title_weight)?;
         positive("name_boost", self.name_boost)?;
         positive("number_boost", self.number_boost)?;
@@ -143,7 +161,8 @@ impl Config {
         Ok(self)
     }
 
-    /// Terms in more documents than this are too common to generate candidates.
+    /// Terms in more documents than this are too common to generate candidates:
+    /// `candidate_df_fraction` of the corpus, at least `candidate_df_floor`.
     pub(crate) fn candidate_df_cap(&self, docs: u64) -> u32 {
         let frac = (docs as f64 * self.candidate_df_fraction).floor();
         (frac.min(f64::from(u32::MAX)) as u32).max(self.candidate_df_floor)

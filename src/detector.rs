@@ -14,6 +14,7 @@ use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
 use crate::minhash::MinHashKind;
 use crate::score::{PairScores, score_pair};
 use crate::stats::CorpusStats;
+use crate::text::date::Date;
 
 /// Finds copies and same-event reports and groups them into stories.
 ///
@@ -79,6 +80,15 @@ impl DetectorBuilder {
         candidate_df_fraction: f64,
         /// ... unless they are in at most this many documents (default 50), for small corpora.
         candidate_df_floor: u32,
+        /// Postings one document reads from the term index, rarest terms first
+        /// (default 2,048): bounds the work per document in large corpora.
+        candidate_budget: usize,
+        /// Most event-level candidates one document proposes, best first (default 50):
+        /// keeps the number of scored pairs linear in the corpus size.
+        candidate_limit: usize,
+        /// Least partial profile dot product over shared rare terms for an
+        /// event-level candidate, in [0, 1) (default 0: rank only).
+        candidate_min_overlap: f64,
         /// Weight of a title occurrence relative to a body occurrence (default 2).
         title_weight: f64,
         /// Multiplier of names (terms capitalized mid-sentence in most uses) (default 2).
@@ -202,6 +212,73 @@ impl Default for Detector {
     }
 }
 
+/// Event-level candidates of one document from the term index: documents
+/// sharing its rare terms, ranked by the partial dot product of the two
+/// profiles over those terms (a lower bound of their cosine), kept when it
+/// reaches `candidate_min_overlap`, at most `candidate_limit` of them. Pairs
+/// further apart than the date window need two shared terms.
+fn term_candidates(
+    cfg: &Config,
+    this: Option<u32>,
+    f: &Features,
+    terms: &TermIndex,
+    cap: usize,
+    date: &dyn Fn(u32) -> Option<Date>,
+    acc: &mut FxHashMap<u32, (f32, u32)>,
+) -> Vec<u32> {
+    acc.clear();
+    let mut budget = cfg.candidate_budget;
+    for &(t, w) in f.rare_terms.iter() {
+        let list = terms.postings(t);
+        // Terms come rarest first, so once one does not fit, none after it will.
+        if list.len() > cap || list.len() > budget {
+            break;
+        }
+        budget -= list.len();
+        for &(j, wj) in list {
+            if Some(j) != this {
+                let e = acc.entry(j).or_insert((0.0, 0));
+                e.0 += w * wj;
+                e.1 += 1;
+            }
+        }
+    }
+    let min = cfg.candidate_min_overlap as f32;
+    let mut ranked: Vec<(f32, u32, u32)> =
+        acc.iter().filter(|&(_, &(dot, _))| dot >= min).map(|(&j, &(dot, shared))| (dot, j, shared)).collect();
+    let order = |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    // Keep a margin over the limit for candidates the date test drops, then sort only those.
+    let keep = cfg.candidate_limit.saturating_mul(2);
+    if ranked.len() > keep {
+        ranked.select_nth_unstable_by(keep, order);
+        ranked.truncate(keep);
+    }
+    ranked.sort_unstable_by(order);
+    // The date test looks at another document: do it only while walking the ranking.
+    let far = |j: u32| match (cfg.date_window_days, f.date, date(j)) {
+        (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() > w,
+        _ => false,
+    };
+    ranked
+        .into_iter()
+        .filter(|&(_, j, shared)| !far(j) || (cfg.outside_window_factor > 0.0 && shared >= 2))
+        .take(cfg.candidate_limit)
+        .map(|(_, j, _)| j)
+        .collect()
+}
+
+#[cfg(feature = "parallel")]
+fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T, &mut S) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    items.par_iter().enumerate().map_init(S::default, |s, (i, t)| f(i, t, s)).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T, &mut S) -> R + Sync + Send) -> Vec<R> {
+    let mut s = S::default();
+    items.iter().enumerate().map(|(i, t)| f(i, t, &mut s)).collect()
+}
+
 #[cfg(feature = "parallel")]
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T, &mut Scratch) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
@@ -311,31 +388,13 @@ impl Detector {
             pairs.extend(hamming.query(f.simhash).into_iter().filter(|&j| j > i as u32).map(|j| (i as u32, j)));
         }
         let cap = cfg.candidate_df_cap(stats.docs()) as usize;
-        let window = cfg.date_window_days;
-        let in_window = |a: u32, b: u32| match (window, feats[a as usize].date, feats[b as usize].date) {
-            (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() <= w,
-            _ => true,
-        };
-        // Pairs within the date window need one shared rare term; pairs outside
-        // it (follow-up reports) need two, unless the window is a hard cut.
-        let mut outside: Vec<(u32, u32)> = Vec::new();
-        for (_, list) in terms.iter() {
-            if list.len() < 2 || list.len() > cap {
-                continue;
-            }
-            for (k, &a) in list.iter().enumerate() {
-                for &b in &list[k + 1..] {
-                    let p = (a.min(b), a.max(b));
-                    if in_window(a, b) {
-                        pairs.push(p);
-                    } else if cfg.outside_window_factor > 0.0 {
-                        outside.push(p);
-                    }
-                }
-            }
+        let date = |j: u32| feats[j as usize].date;
+        let chosen = par_map_init(feats, |i, f, acc: &mut FxHashMap<u32, (f32, u32)>| {
+            term_candidates(cfg, Some(i as u32), f, &terms, cap, &date, acc)
+        });
+        for (i, js) in chosen.into_iter().enumerate() {
+            pairs.extend(js.into_iter().map(|j| ((i as u32).min(j), (i as u32).max(j))));
         }
-        outside.sort_unstable();
-        pairs.extend(outside.chunk_by(|x, y| x == y).filter(|run| run.len() >= 2).map(|run| run[0]));
         pairs.sort_unstable();
         pairs.dedup();
         pairs
@@ -475,12 +534,8 @@ impl Detector {
         let mut cands: Vec<u32> = live.bands.query(&keys);
         cands.extend(live.hamming.query(f.simhash));
         let cap = cfg.candidate_df_cap(live.stats.docs()) as usize;
-        for &t in f.rare_terms.iter() {
-            let list = live.terms.postings(t);
-            if list.len() <= cap {
-                cands.extend_from_slice(list);
-            }
-        }
+        let date = |j: u32| live.docs[j as usize].features.date;
+        cands.extend(term_candidates(&cfg, None, &f, &live.terms, cap, &date, &mut FxHashMap::default()));
         cands.sort_unstable();
         cands.dedup();
         let mut f = f;

@@ -101,16 +101,13 @@ impl ShingleSet {
     pub fn intersection_len(&self, other: &ShingleSet) -> usize {
         let (a, b) = (&self.0, &other.0);
         let (mut i, mut j, mut n) = (0, 0, 0);
+        // Branch-free merge: the comparisons become flag arithmetic, so the
+        // unpredictable branches of a textbook merge disappear.
         while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+            let (x, y) = (a[i], b[j]);
+            n += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
         n
     }

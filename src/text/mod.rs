@@ -63,7 +63,7 @@ impl Token<'_> {
 #[derive(Debug)]
 pub struct Tokens<'a> {
     text: &'a str,
-    words: UnicodeWordIndices<'a>,
+    words: Words<'a>,
     chars: Option<(usize, GraphemeIndices<'a>)>,
     last_end: usize,
 }
@@ -80,7 +80,75 @@ pub struct Tokens<'a> {
 /// assert_eq!(t[3].kind, TokenKind::Char);
 /// ```
 pub fn tokens(text: &str) -> Tokens<'_> {
-    Tokens { text, words: text.unicode_word_indices(), chars: None, last_end: 0 }
+    let words = if text.is_ascii() { Words::Ascii(0) } else { Words::Unicode(text.unicode_word_indices()) };
+    Tokens { text, words, chars: None, last_end: 0 }
+}
+
+/// Word segmentation: UAX #29 in general, and for ASCII text a byte scanner
+/// that applies the same rules (WB5–WB13b restricted to ASCII), proven equal
+/// to `unicode_word_indices` on ASCII input by a property test.
+#[derive(Debug)]
+enum Words<'a> {
+    Ascii(usize),
+    Unicode(UnicodeWordIndices<'a>),
+}
+
+#[inline]
+fn ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The next UAX #29 word of ASCII `b` at or after `i`, as a byte range.
+fn next_ascii_word(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+    let n = b.len();
+    loop {
+        while i < n && !ascii_word_byte(b[i]) {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        let start = i;
+        loop {
+            while i < n && ascii_word_byte(b[i]) {
+                i += 1;
+            }
+            if i + 1 < n {
+                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+                let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic();
+                let digits = prev.is_ascii_digit() && next.is_ascii_digit();
+                let join = match mid {
+                    b':' => letters,                   // MidLetter (WB6, WB7)
+                    b'.' | b'\'' => letters || digits, // MidNumLet, Single_Quote (WB6, WB7, WB11, WB12)
+                    b',' | b';' => digits,             // MidNum (WB11, WB12)
+                    _ => false,
+                };
+                if join {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        // `unicode_words` keeps segments with at least one alphanumeric character.
+        if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
+            return Some((start, i));
+        }
+    }
+}
+
+impl<'a> Words<'a> {
+    #[inline]
+    fn next(&mut self, text: &'a str) -> Option<(usize, &'a str)> {
+        match self {
+            Words::Ascii(pos) => {
+                let (s, e) = next_ascii_word(text.as_bytes(), *pos)?;
+                *pos = e;
+                Some((s, &text[s..e]))
+            }
+            Words::Unicode(it) => it.next(),
+        }
+    }
 }
 
 impl<'a> Iterator for Tokens<'a> {
@@ -115,7 +183,7 @@ impl<'a> Iterator for Tokens<'a> {
                 }
                 self.chars = None;
             }
-            let (start, word) = self.words.next()?;
+            let (start, word) = self.words.next(self.text)?;
             let gap = &self.text[self.last_end.min(start)..start];
             let sentence_start =
                 self.last_end == 0 || gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b';'));
@@ -286,6 +354,41 @@ mod tests {
         assert_eq!(t.last().map(|t| t.text), Some("words"));
         for tok in &t {
             assert_eq!(&"東京で地震 ภาษาไทย and words"[tok.span()], tok.text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_fast_path_equals_uax29(s in "[a-zA-Z0-9_.,;:' \\-\\n!?\"()]{0,40}") {
+            let fast: Vec<(usize, &str)> = {
+                let mut w = Words::Ascii(0);
+                std::iter::from_fn(|| w.next(&s)).collect()
+            };
+            let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
+            proptest::prop_assert_eq!(fast, uax);
+        }
+    }
+
+    #[test]
+    fn ascii_fast_path_cases() {
+        for s in [
+            "a.b.c",
+            "1,000.50",
+            "it's",
+            "a:b",
+            "a1.b",
+            "1.a",
+            "_x_",
+            "___",
+            "a..b",
+            "x_.y",
+            "Kim's 42.7-metre",
+            "3;4 a;b",
+        ] {
+            let mut w = Words::Ascii(0);
+            let fast: Vec<(usize, &str)> = std::iter::from_fn(|| w.next(s)).collect();
+            let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
+            assert_eq!(fast, uax, "{s}");
         }
     }
 

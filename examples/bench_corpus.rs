@@ -1,0 +1,334 @@
+//! End-to-end benchmark of the default pipeline on a generated corpus.
+//!
+//! ```text
+//! cargo run --release --example bench_corpus -- [--docs N] [--seed S] [--input FILE.jsonl] [--threads T]
+//!                                               [--write FILE.jsonl]   (write the generated corpus and stop)
+//! ```
+//!
+//! Generates a deterministic corpus of news-sized documents (~2.5 KB, ~400
+//! words from a Zipf-distributed vocabulary of 60,000 made-up words with
+//! capitalized names and numbers, dated over two years) in which about 30 %
+//! of documents belong to planted near-duplicate groups of 2–5 (word
+//! substitutions, a dropped or moved sentence, site chrome added), and 30 %
+//! of the rest carry shared chrome too. Or reads a JSONL file (`--input`).
+//! Runs the whole default pipeline — reading JSONL (the generated corpus is
+//! serialized and parsed first), statistics, features, candidates, scoring,
+//! clustering, writing one `{"id","cluster"}` line per document to a
+//! buffer — and prints the time of each stage, docs/s, MB/s, peak RSS,
+//! bytes per document, and the recall of the planted pairs.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use samestory::io::{ReadOptions, read_jsonl};
+use samestory::{Date, Detector, Document};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const SYLLABLES: [&str; 32] = [
+    "ka", "lo", "mi", "ne", "ra", "to", "su", "ve", "di", "po", "an", "el", "or", "us", "ti", "ba", "ge", "fu", "ho",
+    "ju", "ry", "se", "wa", "zo", "ch", "st", "tr", "pl", "gr", "nd", "th", "sh",
+];
+
+fn vocabulary(n: usize, rng: &mut Rng) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let len = 1 + (i % 4) + rng.below(2);
+            (0..len).map(|_| SYLLABLES[rng.below(SYLLABLES.len())]).collect::<String>()
+        })
+        .collect()
+}
+
+/// Zipf(1.0) sampler over ranks by inverse CDF on a precomputed table.
+struct Zipf(Vec<f64>);
+impl Zipf {
+    fn new(n: usize) -> Zipf {
+        let mut acc = 0.0;
+        let cdf = (1..=n)
+            .map(|r| {
+                acc += 1.0 / r as f64;
+                acc
+            })
+            .collect::<Vec<_>>();
+        let total = acc;
+        Zipf(cdf.into_iter().map(|c| c / total).collect())
+    }
+    fn sample(&self, rng: &mut Rng) -> usize {
+        let u = rng.unit();
+        self.0.partition_point(|&c| c < u).min(self.0.len() - 1)
+    }
+}
+
+const CHROME: [&str; 6] = [
+    "Home | News | Sports | Weather | Subscribe",
+    "Sign in to read more stories from our newsroom",
+    "Advertisement",
+    "Copyright 2024 Example Media Group. All rights reserved.",
+    "Share this article on social media",
+    "Related stories",
+];
+
+fn sentence(vocab: &[String], zipf: &Zipf, rng: &mut Rng) -> String {
+    let len = 10 + rng.below(16);
+    let mut s = String::new();
+    for i in 0..len {
+        if i > 0 {
+            s.push(' ');
+        }
+        let r = rng.unit();
+        if r < 0.04 {
+            let _ = write!(s, "{}", rng.below(2000));
+        } else if r < 0.12 {
+            // a name: a capitalized rarer word
+            let w = &vocab[1000 + rng.below(vocab.len() - 1000)];
+            let mut c = w.chars();
+            if let Some(f) = c.next() {
+                s.extend(f.to_uppercase());
+                s.push_str(c.as_str());
+            }
+        } else {
+            let w = &vocab[zipf.sample(rng)];
+            if i == 0 {
+                let mut c = w.chars();
+                if let Some(f) = c.next() {
+                    s.extend(f.to_uppercase());
+                    s.push_str(c.as_str());
+                }
+            } else {
+                s.push_str(w);
+            }
+        }
+    }
+    s.push('.');
+    s
+}
+
+fn article(vocab: &[String], zipf: &Zipf, rng: &mut Rng) -> Vec<String> {
+    let mut paras = Vec::new();
+    let mut words = 0;
+    while words < 400 {
+        let mut p = String::new();
+        for _ in 0..2 + rng.below(3) {
+            let s = sentence(vocab, zipf, rng);
+            words += s.split(' ').count();
+            if !p.is_empty() {
+                p.push(' ');
+            }
+            p.push_str(&s);
+        }
+        paras.push(p);
+    }
+    paras
+}
+
+fn edit(paras: &[String], vocab: &[String], rng: &mut Rng) -> Vec<String> {
+    let mut out: Vec<String> = paras
+        .iter()
+        .map(|p| {
+            p.split(' ')
+                .map(|w| if rng.unit() < 0.04 { vocab[rng.below(vocab.len())].clone() } else { w.to_string() })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    if out.len() > 3 && rng.unit() < 0.5 {
+        let i = 1 + rng.below(out.len() - 2);
+        out.remove(i);
+    }
+    if out.len() > 3 && rng.unit() < 0.3 {
+        let i = rng.below(out.len());
+        let p = out.remove(i);
+        out.push(p);
+    }
+    out
+}
+
+fn with_chrome(paras: &[String], rng: &mut Rng) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    let k = 2 + rng.below(3);
+    lines.extend(CHROME[..k].iter());
+    lines.extend(paras.iter().map(String::as_str));
+    lines.extend(CHROME[k..].iter());
+    lines.join("\n\n")
+}
+
+/// The corpus as JSONL, with the planted groups (positions) beside it.
+fn generate(n: usize, seed: u64) -> (String, Vec<Vec<usize>>) {
+    let mut rng = Rng(seed);
+    let vocab = vocabulary(60_000, &mut rng);
+    let zipf = Zipf::new(vocab.len());
+    let mut jsonl = String::with_capacity(n * 2800);
+    let mut groups = Vec::new();
+    let mut i = 0;
+    let base = Date::parse("2023-01-01").map(Date::days).unwrap_or(0);
+    while i < n {
+        let paras = article(&vocab, &zipf, &mut rng);
+        let day = base + rng.below(730) as i32;
+        let size = if rng.unit() < 0.13 { (2 + rng.below(4)).min(n - i) } else { 1 };
+        let mut group = Vec::new();
+        for k in 0..size {
+            let body = if k == 0 { paras.clone() } else { edit(&paras, &vocab, &mut rng) };
+            let text = if k > 0 || rng.unit() < 0.3 { with_chrome(&body, &mut rng) } else { body.join("\n\n") };
+            let date = Date::from_days(day + rng.below(3) as i32);
+            let doc = serde_json::json!({"id": format!("d{i}"), "text": text, "date": date.to_string()});
+            jsonl.push_str(&doc.to_string());
+            jsonl.push('\n');
+            group.push(i);
+            i += 1;
+        }
+        if group.len() > 1 {
+            groups.push(group);
+        }
+    }
+    (jsonl, groups)
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut n, mut seed, mut input, mut threads) = (10_000usize, 42u64, None::<String>, None::<usize>);
+    let mut write: Option<String> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--docs" => n = args.next().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(n),
+            "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--input" => input = args.next(),
+            "--write" => write = args.next(),
+            "--threads" => threads = args.next().and_then(|v| v.parse().ok()),
+            other => {
+                eprintln!("unknown argument {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    if let Some(t) = threads {
+        rayon::ThreadPoolBuilder::new().num_threads(t).build_global().ok();
+    }
+    let t0 = Instant::now();
+    let (jsonl, groups) = match &input {
+        Some(path) => {
+            let jsonl = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            // Planted groups written by --write, as document positions ("dN" is position N).
+            let groups = std::fs::read_to_string(format!("{path}.groups"))
+                .map(|t| {
+                    t.lines()
+                        .filter_map(|l| serde_json::from_str::<Vec<String>>(l).ok())
+                        .map(|g| g.iter().filter_map(|id| id.strip_prefix('d')?.parse().ok()).collect())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (jsonl, groups)
+        }
+        None => generate(n, seed),
+    };
+    let gen_s = t0.elapsed().as_secs_f64();
+    if let Some(path) = &write {
+        // The planted groups go beside the corpus, for recall checks of other tools.
+        let mut truth = String::new();
+        for g in &groups {
+            let ids: Vec<String> = g.iter().map(|i| format!("\"d{i}\"")).collect();
+            let _ = writeln!(truth, "[{}]", ids.join(","));
+        }
+        std::fs::write(path, &jsonl).unwrap_or_else(|e| panic!("{path}: {e}"));
+        std::fs::write(format!("{path}.groups"), truth).unwrap_or_else(|e| panic!("{path}.groups: {e}"));
+        println!("wrote {path} and {path}.groups");
+        return;
+    }
+    let rss_before = peak_rss_mb().unwrap_or(0.0);
+    let text_mb = jsonl.len() as f64 / 1e6;
+
+    let t = Instant::now();
+    let corpus = read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
+    drop(jsonl);
+    let read_s = t.elapsed().as_secs_f64();
+    let docs: Vec<Document> = corpus.docs;
+    let n = docs.len();
+    let text_bytes: usize = docs.iter().map(Document::size).sum();
+    let detector = Detector::new();
+    let stage = |name: &str, t: Instant| {
+        let s = t.elapsed().as_secs_f64();
+        println!("  {name:<12} {s:>8.3} s");
+        s
+    };
+    println!("{n} documents, {:.1} MB of text (generated in {gen_s:.1} s)", text_bytes as f64 / 1e6);
+    let mut total = stage("read JSONL", Instant::now() - std::time::Duration::from_secs_f64(read_s));
+    let t = Instant::now();
+    let stats = detector.learn(&docs);
+    total += stage("statistics", t);
+    let t = Instant::now();
+    let mut feats = detector.features(&docs, &stats);
+    total += stage("features", t);
+    let t = Instant::now();
+    let pairs = detector.candidate_pairs(&feats, &stats);
+    total += stage("candidates", t);
+    let t = Instant::now();
+    let mut scored = detector.score_pairs(&feats, &pairs);
+    detector.inherit_dates(&mut feats, &mut scored);
+    total += stage("scoring", t);
+    let t = Instant::now();
+    let clustering = detector.cluster_scored(n, scored);
+    total += stage("clustering", t);
+    let t = Instant::now();
+    let mut out = String::with_capacity(n * 24);
+    for (d, l) in docs.iter().zip(clustering.labels()) {
+        let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(d.id.as_str()));
+    }
+    total += stage("output", t);
+    let feature_bytes: usize = feats
+        .iter()
+        .map(|f| {
+            8 * f.shingles.len() + 4 * f.minhash.slots().len() + 12 * f.profile.len() + 12 * f.rare_terms.len() + 64
+        })
+        .sum();
+    println!(
+        "total {total:.2} s: {:.0} docs/s, {:.1} MB/s; {} candidate pairs ({:.1} per document); {} stories",
+        n as f64 / total,
+        text_mb / total,
+        pairs.len(),
+        pairs.len() as f64 / n as f64,
+        clustering.stories().count()
+    );
+    let rss = peak_rss_mb().unwrap_or(0.0);
+    println!(
+        "peak RSS {rss:.0} MB ({:.0} MB before the pipeline, text {:.0} MB); features {:.0} bytes/document; \
+         peak RSS beyond text {:.0} bytes/document",
+        rss_before,
+        text_bytes as f64 / 1e6,
+        feature_bytes as f64 / n as f64,
+        ((rss - text_bytes as f64 / 1e6 / 1.048_576) * 1_048_576.0 / n as f64).max(0.0)
+    );
+    if !groups.is_empty() {
+        let (mut planted, mut found) = (0usize, 0usize);
+        for g in &groups {
+            for (k, &a) in g.iter().enumerate() {
+                for &b in &g[k + 1..] {
+                    planted += 1;
+                    found += usize::from(clustering.same_story(a, b));
+                }
+            }
+        }
+        println!("planted near-duplicate pairs: {planted}; recall {:.4}", found as f64 / planted as f64);
+    }
+    std::hint::black_box(out);
+}
