@@ -17,7 +17,7 @@
 //! a document is boilerplate, the whole text is used, so exact reprints of a
 //! short article still match.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Config;
 use crate::document::Document;
@@ -28,7 +28,7 @@ use crate::shingle::{ShingleSet, shingle_hashes, token_hash};
 use crate::simhash::{SimHash, SimHasher};
 use crate::stats::{CorpusStats, Observation};
 use crate::text::date::{Date, find_date};
-use crate::text::{TokenKind, is_stopword, lines, normalize_into, term_form, tokens};
+use crate::text::{STOPWORDS, TokenKind, lines, normalize_into, term_form, tokens};
 
 /// What the detector keeps of one document.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +109,11 @@ pub(crate) struct Analyzer {
     line_seed: u64,
     source_seed: u64,
     bigram_seed: u64,
+    /// Token hashes of the stopwords (in memory only).
+    stopwords: FxHashSet<u64>,
 }
+
+const MAX_STOPWORD_BYTES: usize = 7;
 
 const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " · ", " // "];
 
@@ -121,6 +125,7 @@ impl Analyzer {
             line_seed: derive_seed(cfg.seed, domain::LINE),
             source_seed: derive_seed(cfg.seed, domain::SOURCE),
             bigram_seed: derive_seed(cfg.seed, domain::BIGRAM),
+            stopwords: STOPWORDS.iter().map(|w| token_hash(w, cfg.seed)).collect(),
             minhasher,
             cfg,
         })
@@ -157,15 +162,11 @@ impl Analyzer {
                         prev_char = None;
                         let form = term_form(&s.norm);
                         let number = kind == TokenKind::Number;
-                        let keep = number || (form.chars().count() >= 2 && !is_stopword(form));
-                        let term = if !keep {
-                            0
-                        } else if form.len() == s.norm.len() {
-                            hash | 1
-                        } else {
-                            token_hash(form, self.cfg.seed) | 1
-                        };
-                        (term, number)
+                        let form_hash = if form.len() == s.norm.len() { hash } else { token_hash(form, self.cfg.seed) };
+                        // Stopwords are at most 7 bytes: only short terms need the set look-up.
+                        let stop = form.len() <= MAX_STOPWORD_BYTES && self.stopwords.contains(&form_hash);
+                        let keep = number || (form.chars().nth(1).is_some() && !stop);
+                        (if keep { form_hash | 1 } else { 0 }, number)
                     }
                 };
                 s.toks.push(Tok {

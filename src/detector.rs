@@ -338,7 +338,9 @@ impl Detector {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
+            // Large splits: each split builds maps that are merged afterwards.
             docs.par_iter()
+                .with_min_len(1024)
                 .fold(
                     || (CorpusStats::new(), Scratch::default()),
                     |(mut st, mut s), d| {

@@ -49,8 +49,7 @@ pub struct PairScores {
 
 /// Scores a pair of documents.
 pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores {
-    let jaccard = a.shingles.jaccard(&b.shingles);
-    let containment = a.shingles.containment(&b.shingles);
+    let (jaccard, containment) = a.shingles.jaccard_and_containment(&b.shingles);
     let jaccard_estimate = a.minhash.estimate_jaccard(&b.minhash).unwrap_or(0.0);
     let both = !a.shingles.is_empty() && !b.shingles.is_empty();
     let simhash_distance = if both { a.simhash.hamming(b.simhash) } else { 64 };

@@ -112,6 +112,17 @@ impl ShingleSet {
         n
     }
 
+    /// Exact Jaccard resemblance and containment from one merge; both 0 when
+    /// either set is empty.
+    pub fn jaccard_and_containment(&self, other: &ShingleSet) -> (f64, f64) {
+        if self.is_empty() || other.is_empty() {
+            return (0.0, 0.0);
+        }
+        let i = self.intersection_len(other) as f64;
+        let (a, b) = (self.len() as f64, other.len() as f64);
+        (i / (a + b - i), i / a.min(b))
+    }
+
     /// Exact Jaccard resemblance; 0 when either set is empty.
     pub fn jaccard(&self, other: &ShingleSet) -> f64 {
         if self.is_empty() || other.is_empty() {
