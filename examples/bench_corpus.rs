@@ -198,11 +198,15 @@ fn generate(n: usize, seed: u64) -> (String, Vec<Vec<usize>>) {
     (jsonl, groups)
 }
 
-fn peak_rss_mb() -> Option<f64> {
+fn rss_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    rss_mb("VmHWM:")
 }
 
 fn main() {
@@ -268,7 +272,11 @@ fn main() {
     let detector = Detector::new();
     let stage = |name: &str, t: Instant| {
         let s = t.elapsed().as_secs_f64();
-        println!("  {name:<12} {s:>8.3} s");
+        println!(
+            "  {name:<12} {s:>8.3} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
+            rss_mb("VmRSS:").unwrap_or(0.0),
+            rss_mb("VmHWM:").unwrap_or(0.0)
+        );
         s
     };
     println!("{n} documents, {:.1} MB of text (generated in {gen_s:.1} s)", text_bytes as f64 / 1e6);

@@ -259,12 +259,17 @@ fn term_candidates(
         (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() > w,
         _ => false,
     };
-    ranked
-        .into_iter()
-        .filter(|&(_, j, shared)| !far(j) || (cfg.outside_window_factor > 0.0 && shared >= 2))
-        .take(cfg.candidate_limit)
-        .map(|(_, j, _)| j)
-        .collect()
+    // A fresh, right-sized vector: collecting from `ranked.into_iter()` would
+    // reuse (and keep) the whole ranking's allocation for every document.
+    let mut out = Vec::with_capacity(cfg.candidate_limit.min(ranked.len()));
+    out.extend(
+        ranked
+            .iter()
+            .filter(|&&(_, j, shared)| !far(j) || (cfg.outside_window_factor > 0.0 && shared >= 2))
+            .take(cfg.candidate_limit)
+            .map(|&(_, j, _)| j),
+    );
+    out
 }
 
 #[cfg(feature = "parallel")]
