@@ -157,8 +157,16 @@ impl Config {
         if self.max_documents == 0 || self.max_documents > u32::MAX as usize - 1 {
             return Err(Error::param("max_documents", format!("must be in 1..={}", u32::MAX - 1)));
         }
-        self.lsh = LshParams::for_threshold(self.copy_threshold, self.num_perm)?;
+        self.lsh = LshParams::for_threshold(self.lsh_threshold(), self.num_perm)?;
         Ok(self)
+    }
+
+    /// The Jaccard the LSH bands aim at: the lowest the copy rule accepts.
+    /// Containment `c` of two equal-size sets means Jaccard `c / (2 − c)`, so
+    /// banding for `copy_threshold` alone would miss most containment copies.
+    pub(crate) fn lsh_threshold(&self) -> f64 {
+        let c = self.containment_threshold;
+        self.copy_threshold.min(c / (2.0 - c))
     }
 
     /// Terms in more documents than this are too common to generate candidates:

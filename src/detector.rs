@@ -63,8 +63,9 @@ impl DetectorBuilder {
         num_perm: usize,
         /// MinHash construction (default one-permutation hashing with optimal densification).
         minhash_kind: MinHashKind,
-        /// Shingle Jaccard at which two documents are copies, in (0, 1) (default 0.5);
-        /// also sets the LSH bands and rows.
+        /// Shingle Jaccard at which two documents are copies, in (0, 1) (default 0.5).
+        /// The LSH bands and rows aim at the lowest Jaccard the copy rule accepts:
+        /// `min(copy_threshold, c / (2 − c))` for `containment_threshold` c.
         copy_threshold: f64,
         /// Shingle containment at which two documents are copies, in (0, 1) (default 0.5).
         containment_threshold: f64,
@@ -307,7 +308,7 @@ impl Detector {
         DetectorBuilder::default()
     }
 
-    /// The LSH bands and rows derived from `copy_threshold` and `num_perm`.
+    /// The LSH bands and rows derived from the copy thresholds and `num_perm`.
     pub fn lsh_params(&self) -> crate::lsh::LshParams {
         self.an.config().lsh
     }

@@ -185,7 +185,10 @@ fn simhash_values() {
 fn lsh_params_for_default_threshold() {
     // The derived (b, r) decide which band keys exist: pinned too.
     assert_eq!(LshParams::for_threshold(0.5, 128).unwrap(), LshParams { bands: 25, rows: 5 });
-    assert_eq!(Detector::new().lsh_params(), LshParams { bands: 25, rows: 5 });
+    // The detector aims its bands at the lowest Jaccard its copy rule accepts
+    // (containment 0.5 on equal sets is Jaccard 1/3).
+    assert_eq!(LshParams::for_threshold(1.0 / 3.0, 128).unwrap(), LshParams { bands: 26, rows: 3 });
+    assert_eq!(Detector::new().lsh_params(), LshParams { bands: 26, rows: 3 });
 }
 
 #[test]
