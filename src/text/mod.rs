@@ -80,22 +80,38 @@ pub struct Tokens<'a> {
 /// assert_eq!(t[3].kind, TokenKind::Char);
 /// ```
 pub fn tokens(text: &str) -> Tokens<'_> {
-    let words = if text.is_ascii() { Words::Ascii(0) } else { Words::Unicode(text.unicode_word_indices()) };
+    let words = if text.is_ascii() { Words::Ascii(0) } else { Words::Chunks { pos: 0, cur: None } };
     Tokens { text, words, chars: None, last_end: 0 }
 }
 
-/// Word segmentation: UAX #29 in general, and for ASCII text a byte scanner
-/// that applies the same rules (WB5–WB13b restricted to ASCII), proven equal
-/// to `unicode_word_indices` on ASCII input by a property test.
+/// Word segmentation by UAX #29, fast where the text allows.
+///
+/// No UAX #29 rule joins across ASCII whitespace (spaces, tabs and newlines
+/// always break, and a combining mark after one attaches to it), so text is
+/// cut into whitespace-separated chunks and each is segmented alone: ASCII
+/// chunks by a byte scanner applying the same rules (WB5–WB13b restricted to
+/// ASCII), others by `unicode_word_indices`. Property tests check both
+/// against `unicode_word_indices` on the whole text.
 #[derive(Debug)]
 enum Words<'a> {
     Ascii(usize),
-    Unicode(UnicodeWordIndices<'a>),
+    Chunks { pos: usize, cur: Option<Chunk<'a>> },
+}
+
+#[derive(Debug)]
+enum Chunk<'a> {
+    Ascii { at: usize, end: usize },
+    Unicode { base: usize, words: UnicodeWordIndices<'a> },
 }
 
 #[inline]
 fn ascii_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// UAX #29 `WSegSpace`: the space separators that join each other (WB3d).
+fn is_wseg_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{1680}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200A}' | '\u{205F}' | '\u{3000}')
 }
 
 /// The next UAX #29 word of ASCII `b` at or after `i`, as a byte range.
@@ -146,7 +162,52 @@ impl<'a> Words<'a> {
                 *pos = e;
                 Some((s, &text[s..e]))
             }
-            Words::Unicode(it) => it.next(),
+            Words::Chunks { pos, cur } => loop {
+                match cur {
+                    Some(Chunk::Ascii { at, end }) => {
+                        if let Some((s, e)) = next_ascii_word(&text.as_bytes()[..*end], *at) {
+                            *at = e;
+                            return Some((s, &text[s..e]));
+                        }
+                    }
+                    Some(Chunk::Unicode { base, words }) => {
+                        if let Some((o, w)) = words.next() {
+                            return Some((*base + o, w));
+                        }
+                    }
+                    None => {}
+                }
+                let b = text.as_bytes();
+                let space = *pos;
+                while *pos < b.len() && b[*pos].is_ascii_whitespace() {
+                    *pos += 1;
+                }
+                if *pos >= b.len() {
+                    *cur = None;
+                    return None;
+                }
+                let start = *pos;
+                let end = b[start..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |k| start + k);
+                *pos = end;
+                // ASCII whitespace bytes are always character boundaries in UTF-8.
+                *cur = Some(if text[start..end].is_ascii() {
+                    Chunk::Ascii { at: start, end }
+                } else {
+                    // A combining mark right after whitespace belongs to the
+                    // whitespace's segment (WB4), and spaces join other spaces
+                    // (WB3d), so segment from the start of the whole run of
+                    // space-like characters before the chunk: a run that
+                    // always begins a segment.
+                    let mut base = space;
+                    while let Some(c) = text[..base].chars().next_back() {
+                        if !(c.is_ascii_whitespace() || is_wseg_space(c)) {
+                            break;
+                        }
+                        base -= c.len_utf8();
+                    }
+                    Chunk::Unicode { base, words: text[base..end].unicode_word_indices() }
+                });
+            },
         }
     }
 }
@@ -368,6 +429,26 @@ mod tests {
             };
             let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
             proptest::prop_assert_eq!(fast, uax);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunked_segmentation_equals_uax29(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Z", "7", "_", ".", ",", ";", ":", "'", " ", "  ", "\t", "\n", "\r\n", "-", "\"",
+                "é", "\u{301}", "\u{200D}", "\u{200B}", "\u{AD}", "’", "“", "”", "北", "京", "ア", "ー", "ก", "\u{E34}",
+                "😀", "\u{1F1E9}", "\u{1F1EA}", "\u{FE0F}", "א", "ב", "\u{5F4}", "٣", "Ｑ", "\u{00A0}", "\u{3000}",
+                "\u{2003}", "\u{1680}", "\u{2007}", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}",
+            ]), 0..40)
+        ) {
+            let s: String = parts.concat();
+            let chunked: Vec<(usize, &str)> = {
+                let mut w = Words::Chunks { pos: 0, cur: None };
+                std::iter::from_fn(|| w.next(&s)).collect()
+            };
+            let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
+            proptest::prop_assert_eq!(chunked, uax);
         }
     }
 
