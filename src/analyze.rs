@@ -24,7 +24,7 @@ use crate::document::Document;
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s, mix64};
 use crate::minhash::{MinHashSketch, MinHasher};
 use crate::profile::Profile;
-use crate::shingle::{ShingleSet, shingle_hashes, token_hash};
+use crate::shingle::{ShingleSet, TokenHasher, shingle_hashes, token_hash};
 use crate::simhash::{SimHash, SimHasher};
 use crate::stats::{CorpusStats, Observation};
 use crate::text::date::{Date, find_date};
@@ -109,6 +109,7 @@ pub(crate) struct Analyzer {
     line_seed: u64,
     source_seed: u64,
     bigram_seed: u64,
+    tokens: TokenHasher,
     /// Token hashes of the stopwords (in memory only).
     stopwords: FxHashSet<u64>,
 }
@@ -125,6 +126,7 @@ impl Analyzer {
             line_seed: derive_seed(cfg.seed, domain::LINE),
             source_seed: derive_seed(cfg.seed, domain::SOURCE),
             bigram_seed: derive_seed(cfg.seed, domain::BIGRAM),
+            tokens: TokenHasher::new(cfg.seed),
             stopwords: STOPWORDS.iter().map(|w| token_hash(w, cfg.seed)).collect(),
             minhasher,
             cfg,
@@ -151,7 +153,7 @@ impl Analyzer {
             let mut prev_char: Option<u64> = None;
             for t in tokens(piece) {
                 normalize_into(t.text, &mut s.norm);
-                let hash = token_hash(&s.norm, self.cfg.seed);
+                let hash = self.tokens.hash(&s.norm);
                 let (term, number) = match t.kind {
                     TokenKind::Char => {
                         let term = prev_char.map_or(0, |p| hash_u64s(&[p, hash], self.bigram_seed) | 1);
@@ -162,7 +164,7 @@ impl Analyzer {
                         prev_char = None;
                         let form = term_form(&s.norm);
                         let number = kind == TokenKind::Number;
-                        let form_hash = if form.len() == s.norm.len() { hash } else { token_hash(form, self.cfg.seed) };
+                        let form_hash = if form.len() == s.norm.len() { hash } else { self.tokens.hash(form) };
                         // Stopwords are at most 7 bytes: only short terms need the set look-up.
                         let stop = form.len() <= MAX_STOPWORD_BYTES && self.stopwords.contains(&form_hash);
                         let keep = number || (form.chars().nth(1).is_some() && !stop);

@@ -23,15 +23,33 @@ use crate::text::{normalize_into, tokens};
 /// Seeded hash of one normalized token.
 #[inline]
 pub fn token_hash(normalized: &str, seed: u64) -> u64 {
-    hash_bytes(normalized.as_bytes(), derive_seed(seed, domain::TOKEN))
+    TokenHasher::new(seed).hash(normalized)
+}
+
+/// [`token_hash`] with its derived seed computed once.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenHasher(u64);
+
+impl TokenHasher {
+    /// A hasher for `seed`.
+    pub fn new(seed: u64) -> TokenHasher {
+        TokenHasher(derive_seed(seed, domain::TOKEN))
+    }
+
+    /// The hash of one normalized token (equal to [`token_hash`]).
+    #[inline]
+    pub fn hash(self, normalized: &str) -> u64 {
+        hash_bytes(normalized.as_bytes(), self.0)
+    }
 }
 
 /// Appends the normalized token hashes of `text` to `out`.
 pub fn hash_tokens(text: &str, seed: u64, out: &mut Vec<u64>) {
+    let hasher = TokenHasher::new(seed);
     let mut buf = String::new();
     for t in tokens(text) {
         normalize_into(t.text, &mut buf);
-        out.push(token_hash(&buf, seed));
+        out.push(hasher.hash(&buf));
     }
 }
 

@@ -249,17 +249,18 @@ impl<'a> Iterator for Tokens<'a> {
             let sentence_start =
                 self.last_end == 0 || gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b';'));
             self.last_end = start + word.len();
-            let first = word.chars().next().unwrap_or(' ');
-            if is_spaceless_script(first) {
-                self.chars = Some((start, word.grapheme_indices(true)));
-                continue;
-            }
-            let kind = if word.bytes().any(|b| b.is_ascii_digit()) || word.chars().any(char::is_numeric) {
-                TokenKind::Number
+            let (numeric, capitalized) = if word.is_ascii() {
+                (word.bytes().any(|b| b.is_ascii_digit()), word.as_bytes()[0].is_ascii_uppercase())
             } else {
-                TokenKind::Word
+                let first = word.chars().next().unwrap_or(' ');
+                if is_spaceless_script(first) {
+                    self.chars = Some((start, word.grapheme_indices(true)));
+                    continue;
+                }
+                (word.chars().any(char::is_numeric), first.is_uppercase())
             };
-            return Some(Token { text: word, start, kind, capitalized: first.is_uppercase(), sentence_start });
+            let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
+            return Some(Token { text: word, start, kind, capitalized, sentence_start });
         }
     }
 }
@@ -307,7 +308,8 @@ fn fold_char(c: char) -> char {
 pub fn normalize_into(token: &str, out: &mut String) {
     out.clear();
     if token.is_ascii() {
-        out.extend(token.bytes().map(|b| b.to_ascii_lowercase() as char));
+        out.push_str(token);
+        out.make_ascii_lowercase();
         return;
     }
     for c in token.chars() {
