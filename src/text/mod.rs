@@ -109,7 +109,7 @@ fn ascii_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// UAX #29 `WSegSpace`: the space separators that join each other (WB3d).
+/// UAX #29 `WSegSpace`: the space separators that join each other (rule `WB3d`).
 fn is_wseg_space(c: char) -> bool {
     matches!(c, ' ' | '\u{1680}' | '\u{2000}'..='\u{2006}' | '\u{2008}'..='\u{200A}' | '\u{205F}' | '\u{3000}')
 }
