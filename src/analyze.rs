@@ -208,19 +208,18 @@ impl Analyzer {
     /// What `doc` contributes to the corpus statistics.
     pub(crate) fn observe(&self, doc: &Document, s: &mut Scratch) -> Observation {
         self.tokenize(doc, s);
-        s.tf.clear();
-        let mut caps: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
-        for t in &s.toks {
-            if t.term != 0 {
-                let e = caps.entry(t.term).or_default();
-                if t.mid {
-                    e.0 += 1;
-                    e.1 += u32::from(t.cap);
-                }
+        // Distinct terms with their mid-sentence and capitalized mid-sentence uses.
+        s.line_buf.clear();
+        s.line_buf.extend(s.toks.iter().filter(|t| t.term != 0).map(|t| t.term));
+        s.line_buf.sort_unstable();
+        s.line_buf.dedup();
+        let mut terms: Vec<(u64, u32, u32)> = s.line_buf.iter().map(|&t| (t, 0, 0)).collect();
+        for t in s.toks.iter().filter(|t| t.term != 0 && t.mid) {
+            if let Ok(i) = terms.binary_search_by_key(&t.term, |e| e.0) {
+                terms[i].1 += 1;
+                terms[i].2 += u32::from(t.cap);
             }
         }
-        let mut terms: Vec<(u64, u32, u32)> = caps.into_iter().map(|(t, (m, c))| (t, m, c)).collect();
-        terms.sort_unstable();
         let src = self.source_hash(doc);
         let mut lines: Vec<u64> = s.lines.iter().map(|l| l.hash).collect();
         lines.sort_unstable();
