@@ -17,6 +17,7 @@
 //! one cluster holding exactly the two of them). `--sweep` reports the
 //! metrics over a range of story thresholds from one scoring pass.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -30,6 +31,15 @@ const SEEDS: [(&str, &str); 2] = [
     ("seeds/000_9a7db994ef940da5.txt", include_str!("../demo/seeds/000_9a7db994ef940da5.txt")),
     ("seeds/001_6a2f0ebee5de1c9f.txt", include_str!("../demo/seeds/001_6a2f0ebee5de1c9f.txt")),
 ];
+
+/// `println!` that ends the program quietly when stdout is closed (e.g. piped into `head`).
+macro_rules! out {
+    ($($t:tt)*) => {
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
 
 fn gold_labels(path: &PathBuf, ids: &[String]) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -147,13 +157,18 @@ fn run() -> Result<(), String> {
     let all_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
     let report = |labels: &[u32], t: f64| -> Result<f64, String> {
         let s = score_labels(&gold, &labels[..n_gold]).map_err(|e| e.to_string())?;
-        println!(
+        out!(
             "threshold {t:.3}: pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
-            s.precision, s.recall, s.f1, s.ari, s.bcubed_f1, s.predicted_clusters
+            s.precision,
+            s.recall,
+            s.f1,
+            s.ari,
+            s.bcubed_f1,
+            s.predicted_clusters
         );
         Ok(s.f1)
     };
-    println!(
+    out!(
         "{}: {} documents{}, {} candidate pairs ({:.2} % of all pairs), {:.2} s, {:.0} docs/s",
         path.display(),
         n_gold,
@@ -165,13 +180,13 @@ fn run() -> Result<(), String> {
     );
     report(clustering.labels(), detector.story_threshold())?;
     let s = score_labels(&gold, &clustering.labels()[..n_gold]).map_err(|e| e.to_string())?;
-    println!("{}", s.to_json());
+    out!("{}", s.to_json());
     if mix {
         let labels = clustering.labels();
         let (a, b) = (labels[n_gold], labels[n_gold + 1]);
         let size = labels.iter().filter(|&&l| l == a).count();
         let ok = a == b && size == 2;
-        println!(
+        out!(
             "seeds: {} (cluster of seed 0 has {size} members; pair similarity {:.3})",
             if ok { "grouped, alone" } else { "NOT grouped alone" },
             clustering.scores(n_gold, n_gold + 1).map_or(0.0, |s| s.similarity)
@@ -218,7 +233,7 @@ fn run() -> Result<(), String> {
                 best = (f1, t);
             }
         }
-        println!("best F1 {:.3} at threshold {:.2}", best.0, best.1);
+        out!("best F1 {:.3} at threshold {:.2}", best.0, best.1);
     }
     Ok(())
 }
