@@ -306,7 +306,7 @@ fn main() {
     let feature_bytes: usize = feats
         .iter()
         .map(|f| {
-            8 * f.shingles.len() + 4 * f.minhash.slots().len() + 12 * f.profile.len() + 12 * f.rare_terms.len() + 64
+            4 * f.shingles.len() + 4 * f.minhash.slots().len() + 12 * f.profile.len() + 12 * f.rare_terms.len() + 64
         })
         .sum();
     println!(

@@ -24,7 +24,7 @@ use crate::document::Document;
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s, mix64};
 use crate::minhash::{MinHashSketch, MinHasher};
 use crate::profile::Profile;
-use crate::shingle::{ShingleSet, TokenHasher, shingle_hashes, token_hash};
+use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes, token_hash};
 use crate::simhash::{SimHash, SimHasher};
 use crate::stats::{CorpusStats, Observation};
 use crate::text::date::{Date, find_date};
@@ -33,8 +33,8 @@ use crate::text::{STOPWORDS, TokenKind, lines, normalize_into, term_form, tokens
 /// What the detector keeps of one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Features {
-    /// Word k-shingles of the non-boilerplate text.
-    pub shingles: ShingleSet,
+    /// Word k-shingles of the non-boilerplate text, as 32-bit fingerprints.
+    pub shingles: Fingerprints,
     /// MinHash of the shingles.
     pub minhash: MinHashSketch,
     /// SimHash of the shingles.
@@ -294,9 +294,11 @@ impl Analyzer {
         let content_tokens = s.content.len() as u32;
         s.shingles.clear();
         shingle_hashes(&s.content, self.cfg.shingle_size, self.cfg.seed, &mut s.shingles);
-        let shingles = ShingleSet::from_hashes(std::mem::take(&mut s.shingles));
-        let minhash = self.minhasher.sketch(shingles.as_slice());
-        let simhash = self.simhasher.hash_set(shingles.as_slice());
+        let set = ShingleSet::from_hashes(std::mem::take(&mut s.shingles));
+        let minhash = self.minhasher.sketch(set.as_slice());
+        let simhash = self.simhasher.hash_set(set.as_slice());
+        let shingles = Fingerprints::of(&set);
+        s.shingles = set.into_vec();
 
         // Salient-term profile over kept lines (title segments count extra).
         s.tf.clear();
@@ -337,13 +339,7 @@ impl Analyzer {
             .collect();
         rare.sort_unstable();
         let profile = Profile::top_k(weighted, self.cfg.profile_terms);
-        let rare_terms = rare
-            .into_iter()
-            .filter_map(|(_, _, t)| {
-                let terms = profile.terms();
-                terms.binary_search_by_key(&t, |&(u, _)| u).ok().map(|i| (t, terms[i].1))
-            })
-            .collect();
+        let rare_terms = rare.into_iter().filter_map(|(_, _, t)| profile.weight(t).map(|w| (t, w))).collect();
         let date = doc.date.or_else(|| find_date(&doc.text));
         Features { shingles, minhash, simhash, profile, rare_terms, date, content_tokens, total_tokens }
     }

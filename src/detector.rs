@@ -698,7 +698,7 @@ impl Detector {
         let n_tok = da.content.len();
         let mut covered = vec![false; n_tok];
         for (i, h) in windows.iter().enumerate() {
-            if db.features.shingles.as_slice().binary_search(h).is_ok() {
+            if db.features.shingles.contains(*h) {
                 covered[i..(i + k).min(n_tok)].iter_mut().for_each(|c| *c = true);
             }
         }

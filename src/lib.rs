@@ -118,7 +118,7 @@ pub use explain::Explanation;
 pub use minhash::{MinHashKind, MinHashSketch, MinHasher};
 pub use profile::Profile;
 pub use score::PairScores;
-pub use shingle::ShingleSet;
+pub use shingle::{Fingerprints, ShingleSet};
 pub use simhash::{SimHash, SimHasher};
 pub use stats::CorpusStats;
 pub use text::date::Date;

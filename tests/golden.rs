@@ -227,10 +227,8 @@ fn detector_features_of_a_single_line_document() {
     let stats = d.learn(&docs);
     let f = &d.features(&docs, &stats)[0];
     assert_eq!(f.shingles.len(), 18);
-    assert_eq!(
-        f.shingles.as_slice()[..4],
-        [0x02644914925f82b5, 0x11483b7a1f2618f0, 0x1dc9dc92ac3080bb, 0x26a3e0348b555a1e]
-    );
+    // The detector keeps 32-bit fingerprints: the high halves of the shingle hashes above.
+    assert_eq!(f.shingles.as_slice()[..4], [0x02644914, 0x11483b7a, 0x1dc9dc92, 0x26a3e034]);
     assert_eq!(
         f.minhash.slots()[..8],
         [0x0b2d7e8c, 0xa2457d7e, 0x3de59eed, 0xef5f6458, 0x9b57a560, 0x3b50be92, 0xa2457d7e, 0x62f5331a]
