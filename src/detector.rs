@@ -13,6 +13,7 @@ use crate::explain::{Explanation, SharedTerm, Thresholds};
 use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
 use crate::minhash::MinHashKind;
 use crate::score::{PairScores, score_pair};
+use crate::simhash::SimHash;
 use crate::stats::CorpusStats;
 use crate::text::date::Date;
 
@@ -285,6 +286,18 @@ fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T,
     items.iter().enumerate().map(|(i, t)| f(i, t, &mut s)).collect()
 }
 
+/// Sorts (key, document) entries; the order is total, so the result does
+/// not depend on the number of threads.
+fn sort_entries(entries: &mut [(u64, u32)]) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        entries.par_sort_unstable();
+    }
+    #[cfg(not(feature = "parallel"))]
+    entries.sort_unstable();
+}
+
 #[cfg(feature = "parallel")]
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T, &mut Scratch) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
@@ -380,20 +393,45 @@ impl Detector {
     /// neighbours, and documents sharing a rare salient term within the date window.
     pub fn candidate_pairs(&self, feats: &[Features], stats: &CorpusStats) -> Vec<(u32, u32)> {
         let cfg = self.an.config();
+        // Copy-level candidates by sorting: every (band key, document) and
+        // (SimHash block key, document) entry in flat vectors, sorted, so
+        // documents sharing a key are neighbours. No per-bucket allocations.
+        let band_entries: Vec<Vec<u64>> =
+            par_map(feats, |f, _| band_keys(&f.minhash, cfg.lsh, cfg.seed).unwrap_or_default());
+        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(feats.len() * cfg.lsh.bands);
+        for (i, keys) in band_entries.into_iter().enumerate() {
+            entries.extend(keys.into_iter().map(|k| (k, i as u32)));
+        }
+        sort_entries(&mut entries);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut bands = BandIndex::new(cfg.lsh.bands);
-        let mut hamming = HammingIndex::new(cfg.simhash_distance);
+        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            for (k, &(_, a)) in run.iter().enumerate() {
+                pairs.extend(run[k + 1..].iter().map(|&(_, b)| (a, b)));
+            }
+        }
+        let hamming = HammingIndex::new(cfg.simhash_distance);
+        entries.clear();
+        for (i, f) in feats.iter().enumerate() {
+            if f.simhash != SimHash::EMPTY {
+                entries.extend(hamming.keys(f.simhash).map(|k| (k, i as u32)));
+            }
+        }
+        sort_entries(&mut entries);
+        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            for (k, &(_, a)) in run.iter().enumerate() {
+                let fa = feats[a as usize].simhash;
+                pairs.extend(
+                    run[k + 1..]
+                        .iter()
+                        .filter(|&&(_, b)| fa.hamming(feats[b as usize].simhash) <= cfg.simhash_distance)
+                        .map(|&(_, b)| (a, b)),
+                );
+            }
+        }
+        drop(entries);
         let mut terms = TermIndex::new();
         for (i, f) in feats.iter().enumerate() {
-            if let Ok(keys) = band_keys(&f.minhash, cfg.lsh, cfg.seed) {
-                bands.insert(i as u32, &keys);
-            }
-            hamming.insert(i as u32, f.simhash);
             terms.insert(i as u32, &f.rare_terms);
-        }
-        bands.for_each_pair(|a, b| pairs.push((a, b)));
-        for (i, f) in feats.iter().enumerate() {
-            pairs.extend(hamming.query(f.simhash).into_iter().filter(|&j| j > i as u32).map(|j| (i as u32, j)));
         }
         let cap = cfg.candidate_df_cap(stats.docs()) as usize;
         let date = |j: u32| feats[j as usize].date;

@@ -1,5 +1,6 @@
 use rustc_hash::FxHashMap;
 
+use crate::hash::mix64;
 use crate::simhash::SimHash;
 
 /// SimHash index for Hamming distance ≤ d (see the [module docs](super)).
@@ -31,6 +32,13 @@ impl HammingIndex {
     /// The distance this index answers for.
     pub fn max_distance(&self) -> u32 {
         self.max_distance
+    }
+
+    /// One key per table for a fingerprint (the table's block of bits, mixed
+    /// with the table number): two fingerprints within the index's distance
+    /// share at least one key. For bucketing by sorting, without the tables.
+    pub fn keys(&self, fp: SimHash) -> impl Iterator<Item = u64> + '_ {
+        self.blocks.iter().enumerate().map(move |(t, &(_, mask))| mix64((fp.0 & mask) ^ mix64(t as u64 + 1)))
     }
 
     /// Adds a document. The empty fingerprint is not indexed (it never matches).
