@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use samestory::io::{ReadOptions, read_jsonl};
+use samestory::io::{ReadOptions, read_jsonl, read_path};
 use samestory::{Date, Detector, Document};
 
 struct Rng(u64);
@@ -232,7 +232,8 @@ fn main() {
     let t0 = Instant::now();
     let (jsonl, groups) = match &input {
         Some(path) => {
-            let jsonl = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            // The file is read as a stream below, not held in memory here.
+            let jsonl = String::new();
             // Planted groups written by --write, as document positions ("dN" is position N).
             let groups = std::fs::read_to_string(format!("{path}.groups"))
                 .map(|t| {
@@ -260,10 +261,17 @@ fn main() {
         return;
     }
     let rss_before = peak_rss_mb().unwrap_or(0.0);
-    let text_mb = jsonl.len() as f64 / 1e6;
+    let text_mb = match &input {
+        Some(path) => std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6),
+        None => jsonl.len() as f64 / 1e6,
+    };
 
     let t = Instant::now();
-    let corpus = read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
+    let corpus = match &input {
+        Some(path) => read_path(path.as_ref(), ReadOptions::default()),
+        None => read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()),
+    }
+    .expect("valid corpus");
     drop(jsonl);
     let read_s = t.elapsed().as_secs_f64();
     let docs: Vec<Document> = corpus.docs;
