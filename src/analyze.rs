@@ -271,7 +271,7 @@ impl Analyzer {
                 return true;
             }
         }
-        let common = (4 * min).max((stats.docs() as f64 * 0.005).ceil() as u32);
+        let common = min.saturating_mul(4).max((stats.docs() as f64 * 0.005).ceil() as u32);
         df >= common
     }
 

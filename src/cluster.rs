@@ -236,7 +236,7 @@ impl Clustering {
 
     /// The scores of documents `a` and `b`, if the pair was a candidate.
     pub fn scores(&self, a: usize, b: usize) -> Option<&PairScores> {
-        let key = (a.min(b) as u32, a.max(b) as u32);
+        let key = (u32::try_from(a.min(b)).ok()?, u32::try_from(a.max(b)).ok()?);
         self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok().map(|i| &self.pairs[i].scores)
     }
 

@@ -145,14 +145,15 @@ impl Config {
         if self.simhash_distance > 16 {
             return Err(Error::param("simhash_distance", format!("must be at most 16, got {}", self.simhash_distance)));
         }
-        if self.boilerplate_min_docs < 2 {
+        if !(2..=1 << 24).contains(&self.boilerplate_min_docs) {
             return Err(Error::param(
                 "boilerplate_min_docs",
-                format!("must be at least 2, got {}", self.boilerplate_min_docs),
+                format!("must be in 2..=16777216, got {}", self.boilerplate_min_docs),
             ));
         }
-        if self.max_document_bytes == 0 {
-            return Err(Error::param("max_document_bytes", "must be positive"));
+        // Offsets and token counts are stored as u32.
+        if self.max_document_bytes == 0 || self.max_document_bytes > u32::MAX as usize {
+            return Err(Error::param("max_document_bytes", format!("must be in 1..={}", u32::MAX)));
         }
         if self.max_documents == 0 || self.max_documents > u32::MAX as usize - 1 {
             return Err(Error::param("max_documents", format!("must be in 1..={}", u32::MAX - 1)));

@@ -232,9 +232,10 @@ fn term_candidates(
     let mut budget = cfg.candidate_budget;
     for &(t, w) in f.rare_terms.iter() {
         let list = terms.postings(t);
-        // Terms come rarest first, so once one does not fit, none after it will.
+        // Terms come rarest first (by document frequency when the features
+        // were built); a later posting list may still be shorter.
         if list.len() > cap || list.len() > budget {
-            break;
+            continue;
         }
         budget -= list.len();
         for &(j, wj) in list {

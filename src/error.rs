@@ -1,4 +1,5 @@
-//! The crate's one error type.
+//! The error type of the detector, its stages and readers (the evaluation
+//! module has its own small `EvalError`).
 //!
 //! [`Error`] is opaque: inspect it through [`Error::kind`], which returns a
 //! [`#[non_exhaustive]`](ErrorKind) enum so new failure modes can be added
@@ -25,11 +26,11 @@ pub enum ErrorKind {
         /// Why the value was rejected.
         reason: String,
     },
-    /// Two sketches of different lengths (or seeds) were compared.
+    /// Two sketches of different lengths were compared.
     SketchMismatch {
-        /// Length (or seed) of the first sketch.
+        /// Length of the first sketch (or the slots needed).
         expected: usize,
-        /// Length (or seed) of the second sketch.
+        /// Length of the second sketch.
         got: usize,
     },
     /// A document is larger than the configured limit.
@@ -104,7 +105,7 @@ impl fmt::Display for Error {
                 write!(f, "invalid parameter `{name}`: {reason}")
             }
             ErrorKind::SketchMismatch { expected, got } => {
-                write!(f, "sketches do not match: {expected} vs {got} slots (or different seeds)")
+                write!(f, "sketches do not match: {expected} vs {got} slots")
             }
             ErrorKind::DocumentTooLarge { id, bytes, limit } => {
                 write!(f, "document {id:?} has {bytes} bytes, over the limit of {limit}")

@@ -62,8 +62,9 @@
 //! shingle Jaccard and containment, the MinHash estimate, the SimHash
 //! distance, and the exact cosine of the salient-term profiles, with the
 //! distance of their dates. A pair is a *copy* by the copy thresholds; its
-//! similarity is the larger of the profile cosine (0 outside the date window)
-//! and, for a copy, its shared-text fraction. Clusters are formed by average
+//! similarity is the larger of the profile cosine (times
+//! `outside_window_factor` outside the date window) and, for a copy, its
+//! shared-text fraction (at least the story threshold). Clusters are formed by average
 //! linkage at `story_threshold`, so one bridge document cannot chain stories.
 //!
 //! # Choosing parameters

@@ -18,7 +18,8 @@
 //! the dates are within `date_window_days` (or either is unknown), else the
 //! cosine times `outside_window_factor`.
 //! The pair's **similarity** is the larger of the event similarity and, for a
-//! copy, `max(jaccard, containment)`. Two documents are the same story when
+//! copy, `max(jaccard, containment)` raised to at least `story_threshold` (a
+//! copy is always the same story). Two documents are the same story when
 //! their similarity reaches `story_threshold`; clusters apply the same
 //! threshold to the *average* similarity between two groups
 //! ([`crate::cluster`]).

@@ -134,7 +134,7 @@ impl CorpusStats {
     /// Is the term a name: capitalized in at least half of its (≥ 2) mid-sentence uses?
     pub fn is_name(&self, term: u64) -> bool {
         let s = self.term(term);
-        s.mid >= 2 && 2 * s.mid_capitalized >= s.mid
+        s.mid >= 2 && 2 * u64::from(s.mid_capitalized) >= u64::from(s.mid)
     }
 
     /// Documents containing a line.

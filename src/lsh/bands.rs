@@ -12,9 +12,16 @@ use crate::minhash::MinHashSketch;
 /// Returns an empty vector for the sketch of an empty set (it never matches).
 ///
 /// # Errors
-/// [`ErrorKind::SketchMismatch`] when the sketch has fewer than `bands × rows` slots.
+/// [`ErrorKind::SketchMismatch`] when the sketch has fewer than `bands × rows`
+/// slots; [`ErrorKind::InvalidParameter`] when bands or rows is 0.
 pub fn band_keys(sketch: &MinHashSketch, params: LshParams, seed: u64) -> Result<Vec<u64>, Error> {
-    let need = params.bands * params.rows;
+    if params.bands == 0 || params.rows == 0 {
+        return Err(Error::param(
+            "lsh",
+            format!("bands and rows must be positive, got {}×{}", params.bands, params.rows),
+        ));
+    }
+    let need = params.bands.saturating_mul(params.rows);
     if sketch.slots().len() < need {
         return Err(Error::new(ErrorKind::SketchMismatch { expected: need, got: sketch.slots().len() }));
     }

@@ -63,14 +63,16 @@ impl Date {
         Date(days)
     }
 
-    /// `self - other` in days.
+    /// `self - other` in days (saturating at the `i32` range).
     pub fn days_since(self, other: Date) -> i32 {
-        self.0 - other.0
+        (i64::from(self.0) - i64::from(other.0)).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
     }
 
     /// Year, month and day.
     pub fn ymd(self) -> (i32, u32, u32) {
-        let z = self.0 + 719_468;
+        // In i64, so every i32 day count converts without overflow; years
+        // beyond the i32 range saturate.
+        let z = i64::from(self.0) + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -78,8 +80,8 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let y = yoe + era * 400 + i32::from(m <= 2);
-        (y, m, d)
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        (y.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32, m, d)
     }
 }
 
@@ -166,6 +168,7 @@ pub fn find_date(text: &str) -> Option<Date> {
     for i in 0..bytes.len().saturating_sub(9) {
         if bytes[i].is_ascii_digit()
             && (i == 0 || !bytes[i - 1].is_ascii_digit())
+            && !bytes.get(i + 10).is_some_and(u8::is_ascii_digit)
             && let Some(d) = head.get(i..i + 10).and_then(parse_iso)
         {
             return Some(d);
@@ -242,5 +245,9 @@ mod tests {
         }
         assert_eq!(find_date("No date here, may be later. In March things happen."), None);
         assert_eq!(find_date(""), None);
+        assert_eq!(find_date("ref 2023-09-134"), None);
+        assert_eq!(Date::from_days(i32::MAX).days_since(Date::from_days(i32::MIN)), i32::MAX);
+        let _ = Date::from_days(i32::MAX).to_string();
+        let _ = Date::from_days(i32::MIN).to_string();
     }
 }
