@@ -41,8 +41,12 @@ pub fn hash_u64s(values: &[u64], seed: u64) -> u64 {
         }
         hash_bytes(&buf[..8 * values.len()], seed)
     } else {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        hash_bytes(&bytes, seed)
+        // Streaming XXH3 gives the one-shot hash of the concatenated bytes without a buffer.
+        let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed);
+        for v in values {
+            h.update(&v.to_le_bytes());
+        }
+        h.digest()
     }
 }
 
