@@ -314,16 +314,18 @@ impl Analyzer {
                 }
             }
         }
-        let mut weighted: Vec<(u64, f64)> =
+        // One statistics look-up per term: weight and document frequency together.
+        let mut weighted: Vec<(u64, f64, u32)> =
             s.tf.iter()
                 .map(|(&t, &(tf, number))| {
-                    let mut w = (1.0 + tf.ln().max(0.0)) * stats.idf(t);
+                    let st = stats.term(t);
+                    let mut w = (1.0 + tf.ln().max(0.0)) * stats.idf_of(st.df);
                     if number {
                         w *= self.cfg.number_boost;
-                    } else if stats.is_name(t) {
+                    } else if st.is_name() {
                         w *= self.cfg.name_boost;
                     }
-                    (t, w)
+                    (t, w, st.df)
                 })
                 .collect();
         weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -331,14 +333,15 @@ impl Analyzer {
         let mut rare: Vec<(u32, usize, u64)> = weighted
             .iter()
             .take(self.cfg.profile_terms)
-            .map(|&(t, _)| (stats.term(t).df, t))
+            .map(|&(t, _, df)| (df, t))
             .filter(|&(df, _)| df <= cap)
             .take(self.cfg.candidate_terms)
             .enumerate()
             .map(|(rank, (df, t))| (df, rank, t))
             .collect();
         rare.sort_unstable();
-        let profile = Profile::top_k(weighted, self.cfg.profile_terms);
+        weighted.truncate(self.cfg.profile_terms);
+        let profile = Profile::top_k(weighted.into_iter().map(|(t, w, _)| (t, w)).collect(), self.cfg.profile_terms);
         let rare_terms = rare.into_iter().filter_map(|(_, _, t)| profile.weight(t).map(|w| (t, w))).collect();
         let date = doc.date.or_else(|| find_date(&doc.text));
         Features { shingles, minhash, simhash, profile, rare_terms, date, content_tokens, total_tokens }

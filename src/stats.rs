@@ -27,6 +27,13 @@ pub struct TermStat {
     pub mid_capitalized: u32,
 }
 
+impl TermStat {
+    /// Capitalized in at least half of its (≥ 2) mid-sentence uses: a name.
+    pub fn is_name(&self) -> bool {
+        self.mid >= 2 && 2 * u64::from(self.mid_capitalized) >= u64::from(self.mid)
+    }
+}
+
 /// What one document contributes to [`CorpusStats`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Observation {
@@ -127,14 +134,17 @@ impl CorpusStats {
 
     /// Smoothed inverse document frequency, `ln((1 + N) / (1 + df)) + 1`.
     pub fn idf(&self, term: u64) -> f64 {
-        let df = f64::from(self.term(term).df);
-        ((1.0 + self.docs as f64) / (1.0 + df)).ln() + 1.0
+        self.idf_of(self.term(term).df)
+    }
+
+    /// The smoothed IDF of a term in `df` documents.
+    pub fn idf_of(&self, df: u32) -> f64 {
+        ((1.0 + self.docs as f64) / (1.0 + f64::from(df))).ln() + 1.0
     }
 
     /// Is the term a name: capitalized in at least half of its (≥ 2) mid-sentence uses?
     pub fn is_name(&self, term: u64) -> bool {
-        let s = self.term(term);
-        s.mid >= 2 && 2 * u64::from(s.mid_capitalized) >= u64::from(s.mid)
+        self.term(term).is_name()
     }
 
     /// Documents containing a line.
