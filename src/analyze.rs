@@ -88,7 +88,7 @@ struct Line {
 }
 
 /// Reusable buffers, one per thread.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Scratch {
     norm: String,
     toks: Vec<Tok>,

@@ -191,6 +191,9 @@ struct Live {
     bands: BandIndex,
     hamming: HammingIndex,
     terms: TermIndex,
+    /// Buffers reused by every `add`.
+    scratch: Scratch,
+    acc: FxHashMap<u32, (f32, u32)>,
 }
 
 impl Live {
@@ -204,6 +207,8 @@ impl Live {
             bands: BandIndex::new(cfg.lsh.bands),
             hamming: HammingIndex::new(cfg.simhash_distance),
             terms: TermIndex::new(),
+            scratch: Scratch::default(),
+            acc: FxHashMap::default(),
         }
     }
 }
@@ -560,7 +565,7 @@ impl Detector {
     /// # Ok::<(), samestory::Error>(())
     /// ```
     pub fn add(&mut self, doc: Document) -> Result<Assignment, Error> {
-        let cfg = self.an.config().clone();
+        let cfg = self.an.config();
         if doc.size() > cfg.max_document_bytes {
             let bytes = doc.size();
             return Err(Error::new(ErrorKind::DocumentTooLarge { id: doc.id, bytes, limit: cfg.max_document_bytes }));
@@ -571,18 +576,17 @@ impl Detector {
         if self.live.ids.contains_key(&doc.id) {
             return Err(Error::new(ErrorKind::DuplicateId { id: doc.id }));
         }
-        let mut s = Scratch::default();
-        let obs = self.an.observe(&doc, &mut s);
-        self.live.stats.observe(&obs);
-        let f = self.an.features(&doc, &self.live.stats, &mut s);
+        let live = &mut self.live;
+        let obs = self.an.observe(&doc, &mut live.scratch);
+        live.stats.observe(&obs);
+        let f = self.an.features(&doc, &live.stats, &mut live.scratch);
         let keys = band_keys(&f.minhash, cfg.lsh, cfg.seed).unwrap_or_default();
 
-        let live = &mut self.live;
         let mut cands: Vec<u32> = live.bands.query(&keys);
         cands.extend(live.hamming.query(f.simhash));
         let cap = cfg.candidate_df_cap(live.stats.docs()) as usize;
         let date = |j: u32| live.docs[j as usize].features.date;
-        cands.extend(term_candidates(&cfg, None, &f, &live.terms, cap, &date, &mut FxHashMap::default()));
+        cands.extend(term_candidates(cfg, None, &f, &live.terms, cap, &date, &mut live.acc));
         cands.sort_unstable();
         cands.dedup();
         let mut f = f;
