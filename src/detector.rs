@@ -595,7 +595,7 @@ impl Detector {
                 .iter()
                 .filter_map(|&j| {
                     let other = &live.docs[j as usize];
-                    let scores = score_pair(f, &other.features, &cfg);
+                    let scores = score_pair(f, &other.features, cfg);
                     (scores.similarity > 0.0).then(|| Match {
                         position: j,
                         id: other.id.clone(),
