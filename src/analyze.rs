@@ -240,11 +240,13 @@ impl Analyzer {
     pub(crate) fn detail(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Detail {
         let features = self.features(doc, stats, s);
         let mut terms: FxHashMap<u64, String> = FxHashMap::default();
+        // Title segments are tokenized first: tokens before this position are the title's.
+        let title_end = s.lines.iter().take_while(|l| l.title).last().map_or(0, |l| l.end as usize);
         for (i, t) in s.toks.iter().enumerate() {
             if t.term == 0 || terms.contains_key(&t.term) {
                 continue;
             }
-            let in_title = s.lines.iter().any(|l| l.title && (l.start as usize..l.end as usize).contains(&i));
+            let in_title = i < title_end;
             let src = if in_title { doc.title.as_deref().unwrap_or("") } else { doc.text.as_str() };
             let from = if t.char && i > 0 { s.toks[i - 1].off } else { t.off };
             let to = t.off + t.len;
