@@ -22,6 +22,7 @@
 #![no_main]
 
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use samestory::{Date, Detector, Document, ErrorKind, Linkage, MinHashKind, StoryId};
@@ -65,7 +66,22 @@ fn build_docs(data: &[u8]) -> Vec<Document> {
     docs
 }
 
+/// `Detector::new()`, built once: building runs the LSH parameter search,
+/// which dominates a small input's time. Detectors are `Clone`, and a fresh
+/// clone is a fresh detector.
+fn default_detector() -> Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    D.get_or_init(Detector::new).clone()
+}
+
+/// The alternate configuration for `sel`, built once per `sel`.
 fn alt_detector(sel: u8) -> Detector {
+    static D: OnceLock<Mutex<HashMap<u8, Detector>>> = OnceLock::new();
+    let mut m = D.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+    m.entry(sel).or_insert_with(|| build_alt_detector(sel)).clone()
+}
+
+fn build_alt_detector(sel: u8) -> Detector {
     let mut b = Detector::builder();
     b.linkage(if sel & 0x02 != 0 { Linkage::Single } else { Linkage::Average })
         .minhash_kind(if sel & 0x04 != 0 { MinHashKind::Classic } else { MinHashKind::OnePermutation })
@@ -190,9 +206,9 @@ fuzz_target!(|data: &[u8]| {
     let Some((&sel, rest)) = data.split_first() else { return };
     let docs = build_docs(rest);
 
-    let det = Detector::new();
+    let det = default_detector();
     check_batch(&det, &docs);
-    check_stream(Detector::new(), &docs);
+    check_stream(default_detector(), &docs);
     if sel & 1 != 0 {
         check_batch(&alt_detector(sel), &docs);
         check_stream(alt_detector(sel), &docs);
