@@ -128,12 +128,7 @@ impl ShingleSet {
     /// Exact Jaccard resemblance and containment from one merge; both 0 when
     /// either set is empty.
     pub fn jaccard_and_containment(&self, other: &ShingleSet) -> (f64, f64) {
-        if self.is_empty() || other.is_empty() {
-            return (0.0, 0.0);
-        }
-        let i = self.intersection_len(other) as f64;
-        let (a, b) = (self.len() as f64, other.len() as f64);
-        (i / (a + b - i), i / a.min(b))
+        jaccard_and_containment(&self.0, &other.0)
     }
 
     /// Exact Jaccard resemblance; 0 when either set is empty.
@@ -165,6 +160,17 @@ fn sorted_intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
         j += usize::from(y <= x);
     }
     n
+}
+
+/// Jaccard `|A∩B| / |A∪B|` and containment `|A∩B| / min(|A|,|B|)` of two
+/// sorted, de-duplicated slices from one merge; both 0 when either is empty.
+fn jaccard_and_containment<T: Ord + Copy>(a: &[T], b: &[T]) -> (f64, f64) {
+    if a.is_empty() || b.is_empty() {
+        return (0.0, 0.0);
+    }
+    let i = sorted_intersection_len(a, b) as f64;
+    let (x, y) = (a.len() as f64, b.len() as f64);
+    (i / (x + y - i), i / x.min(y))
 }
 
 /// A document's shingles as a sorted set of 32-bit fingerprints (the high 32
@@ -220,12 +226,7 @@ impl Fingerprints {
     /// Jaccard resemblance and containment `|A∩B| / min(|A|,|B|)` from one
     /// merge; both 0 when either set is empty.
     pub fn jaccard_and_containment(&self, other: &Fingerprints) -> (f64, f64) {
-        if self.is_empty() || other.is_empty() {
-            return (0.0, 0.0);
-        }
-        let i = self.intersection_len(other) as f64;
-        let (a, b) = (self.len() as f64, other.len() as f64);
-        (i / (a + b - i), i / a.min(b))
+        jaccard_and_containment(&self.0, &other.0)
     }
 }
 
