@@ -165,11 +165,14 @@ fn kind(v: &Value) -> &'static str {
 /// [`crate::ErrorKind::InvalidInput`] naming a file that is not UTF-8, or
 /// [`crate::ErrorKind::Io`].
 pub fn read_txt_dir(dir: &Path) -> Result<Corpus, Error> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt"))
-        .collect();
+    // A directory entry that cannot be read is an error, not a silently missing document.
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if path.is_file() && path.extension().is_some_and(|x| x == "txt") {
+            files.push(path);
+        }
+    }
     files.sort();
     let mut docs = Vec::with_capacity(files.len());
     for p in files {
