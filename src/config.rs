@@ -39,6 +39,8 @@ pub(crate) struct Config {
     pub linkage: Linkage,
     pub max_document_bytes: usize,
     pub max_documents: usize,
+    pub retention_days: Option<u32>,
+    pub retention_documents: Option<usize>,
     pub lsh: LshParams,
 }
 
@@ -73,6 +75,8 @@ impl Default for Config {
             linkage: Linkage::Average,
             max_document_bytes: 16 << 20,
             max_documents: u32::MAX as usize - 1,
+            retention_days: None,
+            retention_documents: None,
             lsh: LshParams { bands: 0, rows: 0 },
         }
     }
@@ -157,6 +161,9 @@ impl Config {
         }
         if self.max_documents == 0 || self.max_documents > u32::MAX as usize - 1 {
             return Err(Error::param("max_documents", format!("must be in 1..={}", u32::MAX - 1)));
+        }
+        if self.retention_documents == Some(0) {
+            return Err(Error::param("retention_documents", "must be positive"));
         }
         self.lsh = LshParams::for_threshold(self.lsh_threshold(), self.num_perm)?;
         Ok(self)

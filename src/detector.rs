@@ -1,7 +1,5 @@
 //! The façade: [`Detector`] knows the whole pipeline.
 
-use std::fmt;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analyze::{Analyzer, Features, Scratch};
@@ -10,9 +8,10 @@ use crate::config::Config;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::explain::{Explanation, SharedTerm, Thresholds};
-use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
+use crate::live::Live;
+use crate::lsh::{HammingIndex, TermIndex, band_keys};
 use crate::minhash::MinHashKind;
-use crate::score::{PairScores, score_pair};
+use crate::score::score_pair;
 use crate::simhash::SimHash;
 use crate::stats::CorpusStats;
 use crate::text::date::Date;
@@ -38,8 +37,8 @@ use crate::text::date::Date;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Detector {
-    an: Analyzer,
-    live: Live,
+    pub(crate) an: Analyzer,
+    pub(crate) live: Live,
 }
 
 /// Builds a [`Detector`]; every setter has a documented default.
@@ -122,6 +121,13 @@ impl DetectorBuilder {
         max_document_bytes: usize,
         /// Most documents one detector holds or one batch may have (default 2³² − 2).
         max_documents: usize,
+        /// Live tracking: documents whose time is more than this many days
+        /// before the newest date seen expire (default `None`: kept until removed).
+        /// See the [`live`](crate::live) module docs.
+        retention_days: Option<u32>,
+        /// Live tracking: at most this many documents are held, the oldest
+        /// added expiring first (default `None`: no bound but `max_documents`).
+        retention_documents: Option<usize>,
     }
 
     /// Validates the parameters and builds the detector.
@@ -131,85 +137,6 @@ impl DetectorBuilder {
     pub fn build(&self) -> Result<Detector, Error> {
         let cfg = self.cfg.clone().validated()?;
         Ok(Detector { live: Live::new(&cfg), an: Analyzer::new(cfg)? })
-    }
-}
-
-/// A story's id in a streaming detector. Ids are handed out in order and never reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StoryId(pub u64);
-
-impl fmt::Display for StoryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-/// One match of a document against another held by the detector.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Match {
-    /// Position of the other document (in insertion order).
-    pub position: u32,
-    /// The other document's id.
-    pub id: String,
-    /// The other document's story.
-    pub story: StoryId,
-    /// The pair's scores.
-    pub scores: PairScores,
-}
-
-/// What [`Detector::add`] decided for a document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Assignment {
-    /// Position of the new document (in insertion order).
-    pub position: u32,
-    /// The story it joined or started.
-    pub story: StoryId,
-    /// It started a new story.
-    pub new_story: bool,
-    /// Its best matches (similarity > 0), best first, at most 10.
-    pub matches: Vec<Match>,
-}
-
-#[derive(Debug, Clone)]
-struct LiveDoc {
-    id: String,
-    features: Features,
-    story: StoryId,
-    /// Similarity to the document its date was inherited from; `None` when the
-    /// date is its own or unknown.
-    date_from: Option<f32>,
-}
-
-#[derive(Debug, Clone)]
-struct Live {
-    stats: CorpusStats,
-    docs: Vec<LiveDoc>,
-    // In-memory maps keyed by caller ids / story numbers; never iterated for output.
-    ids: FxHashMap<String, u32>,
-    stories: FxHashMap<StoryId, Vec<u32>>,
-    next_story: u64,
-    bands: BandIndex,
-    hamming: HammingIndex,
-    terms: TermIndex,
-    /// Buffers reused by every `add`.
-    scratch: Scratch,
-    acc: FxHashMap<u32, (f32, u32)>,
-}
-
-impl Live {
-    fn new(cfg: &Config) -> Live {
-        Live {
-            stats: CorpusStats::new(),
-            docs: Vec::new(),
-            ids: FxHashMap::default(),
-            stories: FxHashMap::default(),
-            next_story: 0,
-            bands: BandIndex::new(cfg.lsh.bands),
-            hamming: HammingIndex::new(cfg.simhash_distance),
-            terms: TermIndex::new(),
-            scratch: Scratch::default(),
-            acc: FxHashMap::default(),
-        }
     }
 }
 
@@ -224,7 +151,7 @@ impl Default for Detector {
 /// profiles over those terms (a lower bound of their cosine), kept when it
 /// reaches `candidate_min_overlap`, at most `candidate_limit` of them. Pairs
 /// further apart than the date window need two shared terms.
-fn term_candidates(
+pub(crate) fn term_candidates(
     cfg: &Config,
     this: Option<u32>,
     f: &Features,
@@ -539,149 +466,6 @@ impl Detector {
         }
     }
 
-    /// Adds one document to the live state and assigns it to a story.
-    ///
-    /// The corpus statistics are updated with the document first, then its
-    /// candidates (from the LSH, SimHash and term indexes over the documents
-    /// added so far) are scored, and it joins the story whose members it is
-    /// most similar to on average (or, with [`Linkage::Single`], the story of
-    /// its best match), when that reaches the story threshold; otherwise it
-    /// starts a new story. Earlier documents keep the features computed when
-    /// they were added.
-    ///
-    /// # Errors
-    /// [`ErrorKind::DocumentTooLarge`], [`ErrorKind::DuplicateId`] or
-    /// [`ErrorKind::TooManyDocuments`]; the detector is unchanged then.
-    ///
-    /// # Example
-    /// ```
-    /// use samestory::{Detector, Document};
-    /// let mut d = Detector::new();
-    /// let a = d.add(Document::new("a", "Storm Ciarán hit Brittany with gusts of 207 km/h, cutting power to 1.2 million homes."))?;
-    /// let b = d.add(Document::new("b", "Ciarán's 207 km/h gusts left 1.2 million homes in Brittany without power."))?;
-    /// assert!(a.new_story);
-    /// assert_eq!(b.story, a.story);
-    /// assert_eq!(b.matches[0].id, "a");
-    /// # Ok::<(), samestory::Error>(())
-    /// ```
-    pub fn add(&mut self, doc: Document) -> Result<Assignment, Error> {
-        let cfg = self.an.config();
-        if doc.size() > cfg.max_document_bytes {
-            let bytes = doc.size();
-            return Err(Error::new(ErrorKind::DocumentTooLarge { id: doc.id, bytes, limit: cfg.max_document_bytes }));
-        }
-        if self.live.docs.len() >= cfg.max_documents {
-            return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
-        }
-        if self.live.ids.contains_key(&doc.id) {
-            return Err(Error::new(ErrorKind::DuplicateId { id: doc.id }));
-        }
-        let live = &mut self.live;
-        let obs = self.an.observe(&doc, &mut live.scratch);
-        live.stats.observe(&obs);
-        let f = self.an.features(&doc, &live.stats, &mut live.scratch);
-        let keys = band_keys(&f.minhash, cfg.lsh, cfg.seed).unwrap_or_default();
-
-        let mut cands: Vec<u32> = live.bands.query(&keys);
-        cands.extend(live.hamming.query(f.simhash));
-        let cap = cfg.candidate_df_cap(live.stats.docs()) as usize;
-        let date = |j: u32| live.docs[j as usize].features.date;
-        cands.extend(term_candidates(cfg, None, &f, &live.terms, cap, &date, &mut live.acc));
-        cands.sort_unstable();
-        cands.dedup();
-        let mut f = f;
-        let score_all = |f: &Features| -> Vec<Match> {
-            cands
-                .iter()
-                .filter_map(|&j| {
-                    let other = &live.docs[j as usize];
-                    let scores = score_pair(f, &other.features, cfg);
-                    (scores.similarity > 0.0).then(|| Match {
-                        position: j,
-                        id: other.id.clone(),
-                        story: other.story,
-                        scores,
-                    })
-                })
-                .collect()
-        };
-        let mut matches = score_all(&f);
-        let mut date_from = None;
-        if let Some(min) = cfg.inherit_date_similarity {
-            if f.date.is_none() {
-                // Take the date of the most similar document that has its own date.
-                let best = matches
-                    .iter()
-                    .filter(|m| {
-                        let o = &live.docs[m.position as usize];
-                        o.features.date.is_some() && o.date_from.is_none()
-                    })
-                    .filter(|m| f64::from(m.scores.similarity) >= min)
-                    .max_by(|a, b| {
-                        a.scores.similarity.total_cmp(&b.scores.similarity).then(b.position.cmp(&a.position))
-                    });
-                if let Some(m) = best {
-                    f.date = live.docs[m.position as usize].features.date;
-                    date_from = Some(m.scores.similarity);
-                    matches = score_all(&f);
-                }
-            } else {
-                // Give this date to held undated documents it strongly matches,
-                // unless they already have one from a more similar document.
-                for m in &matches {
-                    let o = &mut live.docs[m.position as usize];
-                    let undated = o.features.date.is_none() || o.date_from.is_some_and(|s| s < m.scores.similarity);
-                    if undated && f64::from(m.scores.similarity) >= min {
-                        o.features.date = f.date;
-                        o.date_from = Some(m.scores.similarity);
-                    }
-                }
-            }
-        }
-        matches.sort_by(|a, b| b.scores.similarity.total_cmp(&a.scores.similarity).then(a.position.cmp(&b.position)));
-
-        // Story choice: average (or best, for single linkage) similarity to each story's members.
-        let mut per_story: Vec<(StoryId, f64, f64)> = Vec::new();
-        for m in &matches {
-            let sim = f64::from(m.scores.similarity);
-            match per_story.iter_mut().find(|(s, _, _)| *s == m.story) {
-                Some(e) => {
-                    e.1 += sim;
-                    e.2 = e.2.max(sim);
-                }
-                None => per_story.push((m.story, sim, sim)),
-            }
-        }
-        let best = per_story
-            .iter()
-            .map(|&(story, sum, max)| {
-                let size = live.stories.get(&story).map_or(1, Vec::len) as f64;
-                let value = match cfg.linkage {
-                    Linkage::Single => max,
-                    _ => sum / size,
-                };
-                (story, value)
-            })
-            .filter(|&(_, v)| v >= cfg.story_threshold)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let position = live.docs.len() as u32;
-        let (story, new_story) = match best {
-            Some((story, _)) => (story, false),
-            None => {
-                live.next_story += 1;
-                (StoryId(live.next_story - 1), true)
-            }
-        };
-        live.stories.entry(story).or_default().push(position);
-        live.bands.insert(position, &keys);
-        live.hamming.insert(position, f.simhash);
-        live.terms.insert(position, &f.rare_terms);
-        live.ids.insert(doc.id.clone(), position);
-        live.docs.push(LiveDoc { id: doc.id, features: f, story, date_from });
-        matches.truncate(10);
-        Ok(Assignment { position, story, new_story, matches })
-    }
-
     /// Explains the scores of documents `a` and `b` of a batch (positions in
     /// `docs`), with statistics learned from the whole batch as
     /// [`cluster`](Self::cluster) does.
@@ -787,33 +571,5 @@ impl Detector {
             },
             pair_same_story: f64::from(scores.similarity) >= cfg.story_threshold,
         })
-    }
-
-    /// Number of documents added with [`add`](Self::add).
-    pub fn len(&self) -> usize {
-        self.live.docs.len()
-    }
-
-    /// No documents added yet.
-    pub fn is_empty(&self) -> bool {
-        self.live.docs.is_empty()
-    }
-
-    /// The story of an added document.
-    pub fn story_of(&self, id: &str) -> Option<StoryId> {
-        self.live.ids.get(id).map(|&p| self.live.docs[p as usize].story)
-    }
-
-    /// The ids of a story's documents, in insertion order.
-    pub fn story_members(&self, story: StoryId) -> Vec<&str> {
-        self.live
-            .stories
-            .get(&story)
-            .map_or_else(Vec::new, |m| m.iter().map(|&p| self.live.docs[p as usize].id.as_str()).collect())
-    }
-
-    /// The live corpus statistics.
-    pub fn stats(&self) -> &CorpusStats {
-        &self.live.stats
     }
 }

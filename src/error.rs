@@ -52,6 +52,27 @@ pub enum ErrorKind {
         /// The limit.
         limit: usize,
     },
+    /// No held document has this id.
+    UnknownId {
+        /// The id that was asked for.
+        id: String,
+    },
+    /// A saved state could not be loaded: truncated, corrupted, or not a state file.
+    InvalidState {
+        /// The file (empty when loading from bytes).
+        path: PathBuf,
+        /// What was wrong, naming the section.
+        reason: String,
+    },
+    /// A saved state was written by another version of the state format.
+    UnsupportedStateVersion {
+        /// The file (empty when loading from bytes).
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The version this build reads and writes.
+        supported: u32,
+    },
     /// A date string could not be parsed.
     InvalidDate {
         /// The text that was given.
@@ -114,6 +135,15 @@ impl fmt::Display for Error {
             ErrorKind::TooManyDocuments { limit } => {
                 write!(f, "too many documents: the limit is {limit}")
             }
+            ErrorKind::UnknownId { id } => write!(f, "no document with id {id:?}"),
+            ErrorKind::InvalidState { path, reason } => {
+                write!(f, "{}: not a valid samestory state: {reason}", path.display())
+            }
+            ErrorKind::UnsupportedStateVersion { path, found, supported } => write!(
+                f,
+                "{}: state format version {found} is not supported (this build reads version {supported})",
+                path.display()
+            ),
             ErrorKind::InvalidDate { text } => {
                 write!(f, "invalid date {text:?}: expected YYYY-MM-DD")
             }

@@ -165,6 +165,13 @@ impl MinHashSketch {
         self.empty
     }
 
+    /// A sketch from stored slot values, as [`slots`](Self::slots) and
+    /// [`is_empty`](Self::is_empty) returned them (signatures kept as
+    /// columns of `u32`, or loaded from a saved state).
+    pub fn from_slots(slots: Box<[u32]>, empty: bool) -> MinHashSketch {
+        MinHashSketch { slots, empty }
+    }
+
     /// Estimated Jaccard resemblance: the fraction of equal slots (0 when
     /// either sketch is of an empty set).
     ///

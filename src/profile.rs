@@ -54,6 +54,15 @@ impl Profile {
         Profile { ids: terms.iter().map(|t| t.0).collect(), weights: terms.iter().map(|t| t.1).collect() }
     }
 
+    /// A profile from stored terms and weights, as [`terms`](Self::terms)
+    /// returned them; `None` unless the terms are strictly increasing and
+    /// the weights finite, one per term.
+    pub fn from_parts(ids: Vec<u64>, weights: Vec<f32>) -> Option<Profile> {
+        let ok =
+            ids.len() == weights.len() && ids.windows(2).all(|w| w[0] < w[1]) && weights.iter().all(|w| w.is_finite());
+        ok.then(|| Profile { ids: ids.into_boxed_slice(), weights: weights.into_boxed_slice() })
+    }
+
     /// The terms and their normalized weights, sorted by term hash.
     pub fn terms(&self) -> impl ExactSizeIterator<Item = (u64, f32)> + '_ {
         self.ids.iter().copied().zip(self.weights.iter().copied())

@@ -1,0 +1,288 @@
+//! Saved states: round trips that continue the stream exactly, and damaged
+//! files (flipped bytes, truncation at every section boundary, another
+//! version, a process killed mid-save) that load as clear errors or as the
+//! last complete state, never as a panic or a silently different state.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use samestory::io::{ReadOptions, read_jsonl, read_txt_dir};
+use samestory::persist::{HEADER_BYTES, SECTION_HEADER_BYTES, SECTIONS, VERSION};
+use samestory::{Date, Detector, Document, ErrorKind};
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The demo corpus and seeds, plus dated variants of each (truncated,
+/// re-dated, other source), in a fixed order: about 90 documents.
+fn corpus() -> Vec<Document> {
+    let path = manifest_dir().join("demo/articles.jsonl");
+    let file = File::open(&path).expect("demo/articles.jsonl exists");
+    let mut base = read_jsonl(BufReader::new(file), &path, ReadOptions::default()).expect("demo corpus is valid").docs;
+    base.extend(read_txt_dir(&manifest_dir().join("demo/seeds")).expect("demo/seeds is readable").docs);
+    let start = Date::from_ymd(2023, 9, 1).expect("valid date");
+    let mut docs = Vec::new();
+    for round in 0..6 {
+        for (i, d) in base.iter().enumerate() {
+            let mut v = d.clone();
+            v.id = format!("{}#{round}", d.id);
+            if round > 0 {
+                let cut = v.text.len() * (10 - round) / 10;
+                let cut = (0..=cut).rev().find(|&c| v.text.is_char_boundary(c)).unwrap_or(0);
+                v.text.truncate(cut);
+                v.source = Some(format!("outlet{round}.example"));
+            }
+            v.date = Some(Date::from_days(start.days() + (round * 7 + i % 5) as i32));
+            docs.push(v);
+        }
+    }
+    docs
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("samestory-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn filled(n: usize) -> Detector {
+    let mut d = Detector::builder().retention_days(Some(20)).build().expect("valid parameters");
+    for doc in corpus().into_iter().take(n) {
+        d.add(doc).expect("add");
+    }
+    d
+}
+
+#[test]
+fn save_load_continues_the_stream_exactly() {
+    let docs = corpus();
+    let half = docs.len() / 2;
+    let mut a = Detector::builder().retention_days(Some(20)).build().unwrap();
+    for d in &docs[..half] {
+        a.add(d.clone()).unwrap();
+    }
+    let dir = temp_dir("roundtrip");
+    let path = dir.join("news.idx");
+    a.save(&path).unwrap();
+    let mut b = Detector::load(&path).unwrap();
+    assert_eq!(b.to_bytes(), a.to_bytes(), "a loaded state saves to the same bytes");
+    assert_eq!(b.len(), a.len());
+    assert_eq!(b.stories(), a.stories());
+    assert_eq!(b.clock(), a.clock());
+    let mut expired = 0;
+    for d in &docs[half..] {
+        let x = a.add(d.clone()).unwrap();
+        let y = b.add(d.clone()).unwrap();
+        assert_eq!(x, y, "document {}", d.id);
+        expired += x.expired.len();
+    }
+    assert!(expired > 0, "the 20-day window should expire documents in this stream");
+    assert_eq!(a.to_bytes(), b.to_bytes());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn load_err(bytes: &[u8]) -> samestory::Error {
+    match Detector::from_bytes(bytes) {
+        Ok(_) => panic!("a damaged state loaded"),
+        Err(e) => {
+            assert!(
+                matches!(e.kind(), ErrorKind::InvalidState { .. } | ErrorKind::UnsupportedStateVersion { .. }),
+                "unexpected error kind: {e:?}"
+            );
+            e
+        }
+    }
+}
+
+/// Offsets where each section starts, plus the end of the file.
+fn section_boundaries(bytes: &[u8]) -> Vec<usize> {
+    let mut at = HEADER_BYTES;
+    let mut out = vec![at];
+    for tag in SECTIONS {
+        assert_eq!(&bytes[at..at + 4], &tag);
+        let len = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
+        at += SECTION_HEADER_BYTES + len;
+        out.push(at);
+    }
+    assert_eq!(at, bytes.len());
+    out
+}
+
+#[test]
+fn truncation_anywhere_is_a_clear_error() {
+    let bytes = filled(40).to_bytes();
+    let bounds = section_boundaries(&bytes);
+    let mut cuts: Vec<usize> = Vec::new();
+    for &b in &bounds {
+        // At each boundary, just before and after it, and inside the next section header.
+        cuts.extend([b.saturating_sub(1), b, b + 1, b + 4, b + 12, b + SECTION_HEADER_BYTES]);
+    }
+    cuts.extend(0..HEADER_BYTES);
+    cuts.extend((0..bytes.len()).step_by(997));
+    cuts.retain(|&c| c < bytes.len());
+    cuts.sort_unstable();
+    cuts.dedup();
+    for c in cuts {
+        match load_err(&bytes[..c]).kind() {
+            ErrorKind::InvalidState { reason, .. } => assert!(!reason.is_empty()),
+            other => panic!("cut at {c}: {other:?}"),
+        }
+    }
+    // Extra bytes after the last section are refused too.
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(
+        matches!(load_err(&longer).kind(), ErrorKind::InvalidState { reason, .. } if reason.contains("after the last section"))
+    );
+}
+
+#[test]
+fn flipped_bytes_are_detected_and_name_the_section() {
+    let bytes = filled(40).to_bytes();
+    let bounds = section_boundaries(&bytes);
+    let mut positions: Vec<usize> = (0..bytes.len()).step_by(89).collect();
+    positions.extend(0..HEADER_BYTES + SECTION_HEADER_BYTES);
+    for &b in &bounds[..4] {
+        positions.extend(b..b + SECTION_HEADER_BYTES + 2);
+    }
+    for p in positions {
+        for bit in [0x01u8, 0x80] {
+            let mut bad = bytes.clone();
+            bad[p] ^= bit;
+            let err = load_err(&bad);
+            let kind = err.kind();
+            if (8..12).contains(&p) {
+                assert!(matches!(kind, ErrorKind::UnsupportedStateVersion { .. }), "flip at {p}: {kind:?}");
+                continue;
+            }
+            let ErrorKind::InvalidState { reason, .. } = kind else { panic!("flip at {p}: {kind:?}") };
+            // A flip inside a section names that section.
+            if let Some(s) = (0..4).find(|&s| (bounds[s]..bounds[s + 1]).contains(&p)) {
+                let tag = String::from_utf8_lossy(&SECTIONS[s]).into_owned();
+                assert!(
+                    reason.contains(&tag) || (p < bounds[s] + 4 && reason.contains("found tag")),
+                    "flip at {p} in {tag}: {reason}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn other_version_and_foreign_files_are_refused() {
+    let mut bytes = filled(5).to_bytes();
+    bytes[8..12].copy_from_slice(&(VERSION + 1).to_le_bytes());
+    assert!(matches!(
+        load_err(&bytes).kind(),
+        ErrorKind::UnsupportedStateVersion { found, supported, .. } if *found == VERSION + 1 && *supported == VERSION
+    ));
+    assert!(matches!(load_err(b"").kind(), ErrorKind::InvalidState { .. }));
+    assert!(matches!(load_err(b"{\"id\": 1, \"text\": \"a json line\"}\n").kind(), ErrorKind::InvalidState { .. }));
+    // A missing file is an I/O error naming it.
+    let missing = std::env::temp_dir().join("samestory-no-such-state.idx");
+    let err = Detector::load(&missing).expect_err("missing file");
+    assert!(matches!(err.kind(), ErrorKind::Io { path, .. } if path == &missing));
+    assert!(err.to_string().contains("samestory-no-such-state.idx"));
+}
+
+#[test]
+fn save_replaces_atomically_and_reports_unwritable_paths() {
+    let dir = temp_dir("atomic");
+    let path = dir.join("state.idx");
+    let small = filled(3);
+    small.save(&path).unwrap();
+    let big = filled(30);
+    big.save(&path).unwrap();
+    assert_eq!(Detector::load(&path).unwrap().to_bytes(), big.to_bytes());
+    // No temporary file is left behind by a completed save.
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["state.idx"]);
+    // Saving into a missing folder fails naming the path, and changes nothing.
+    let err = small.save(dir.join("missing/state.idx")).expect_err("missing folder");
+    assert!(matches!(err.kind(), ErrorKind::Io { .. }), "{err}");
+    assert!(err.to_string().contains("missing"));
+    assert_eq!(Detector::load(&path).unwrap().to_bytes(), big.to_bytes());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+const CHILD_ENV: &str = "SAMESTORY_SAVE_LOOP";
+
+/// In the child process: save two different states to the same path, in
+/// turn, until killed. In the test process: kill such a child at many
+/// moments and load what it left.
+#[test]
+fn killed_mid_save_leaves_the_previous_or_the_new_state() {
+    let small = filled(60);
+    let big = filled(90);
+    if let Ok(path) = std::env::var(CHILD_ENV) {
+        let path = PathBuf::from(path);
+        let marker = path.with_extension("started");
+        let mut i = 0u64;
+        loop {
+            let d = if i.is_multiple_of(2) { &small } else { &big };
+            d.save(&path).expect("save in the child");
+            if i == 0 {
+                std::fs::write(&marker, b"1").expect("marker");
+            }
+            i += 1;
+        }
+    }
+    let (a, b) = (small.to_bytes(), big.to_bytes());
+    let dir = temp_dir("kill");
+    let path = dir.join("news.idx");
+    let exe = std::env::current_exe().expect("test binary");
+    let mut outcomes = [0usize; 2];
+    let mut torn = 0;
+    for round in 0..12u64 {
+        let marker = path.with_extension("started");
+        let _ = std::fs::remove_file(&marker);
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "killed_mid_save_leaves_the_previous_or_the_new_state",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn the saving child");
+        let t0 = Instant::now();
+        while !marker.exists() {
+            assert!(t0.elapsed() < Duration::from_secs(120), "the child never saved");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // Kill at a different moment of the save loop each round.
+        std::thread::sleep(Duration::from_micros(1_000 + round * 2_300));
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+        // A temporary file left behind means the kill landed mid-save.
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let e = e.unwrap();
+            if e.file_name().to_string_lossy().contains(".tmp-") {
+                torn += 1;
+                std::fs::remove_file(e.path()).unwrap();
+            }
+        }
+        let loaded = Detector::load(&path).unwrap_or_else(|e| panic!("round {round}: {e}")).to_bytes();
+        if loaded == a {
+            outcomes[0] += 1;
+        } else if loaded == b {
+            outcomes[1] += 1;
+        } else {
+            panic!("round {round}: the file is neither saved state");
+        }
+    }
+    eprintln!(
+        "after 12 kills ({torn} during a write): small state {} times, big state {} times",
+        outcomes[0], outcomes[1]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
