@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example cluster -- [PATH] [--format text|jsonl|csv] [--skip-bad]
 //!                                          [--threshold T] [--no-dates] [--explain ID_A ID_B]
+//!                                          [--index FILE [--retention-days N]]
 //! ```
 //!
 //! PATH is a JSON Lines file (`id`, `text`, optional `title`, `date`,
@@ -14,6 +15,16 @@
 //! line / CSV row per input document, in input order. A malformed JSONL line
 //! stops the run with exit code 2 before anything is printed, naming the line;
 //! `--skip-bad` skips and counts such lines instead.
+//!
+//! With `--index FILE` the run is incremental: the detector's state is
+//! loaded from FILE when it exists (parameters included), each input
+//! document is added in input order and its assignment printed (the story it
+//! joined or started, stories it merged, its best match), and the state is
+//! saved back to FILE atomically. So `cluster --index news.idx today.jsonl`
+//! assigns today's articles to yesterday's stories. Documents already in the
+//! index are reported and skipped; any other error stops the run before
+//! saving, leaving FILE as it was. `--retention-days N` (new index only)
+//! expires documents more than N days older than the newest date seen.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -43,14 +54,24 @@ struct Args {
     threshold: Option<f64>,
     no_dates: bool,
     explain: Option<(String, String)>,
+    index: Option<PathBuf>,
+    retention_days: Option<u32>,
 }
 
-const USAGE: &str =
-    "usage: cluster [PATH|-] [--format text|jsonl|csv] [--skip-bad] [--threshold T] [--no-dates] [--explain ID_A ID_B]";
+const USAGE: &str = "usage: cluster [PATH|-] [--format text|jsonl|csv] [--skip-bad] [--threshold T] [--no-dates] \
+                     [--explain ID_A ID_B] [--index FILE [--retention-days N]]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut args =
-        Args { path: None, format: Format::Text, skip_bad: false, threshold: None, no_dates: false, explain: None };
+    let mut args = Args {
+        path: None,
+        format: Format::Text,
+        skip_bad: false,
+        threshold: None,
+        no_dates: false,
+        explain: None,
+        index: None,
+        retention_days: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -75,6 +96,12 @@ fn parse_args() -> Result<Args, String> {
                 let v = it.next().ok_or("--threshold needs a value")?;
                 args.threshold = Some(v.parse().map_err(|_| format!("--threshold: {v:?} is not a number"))?);
             }
+            "--index" => args.index = Some(PathBuf::from(it.next().ok_or("--index needs a file")?)),
+            "--retention-days" => {
+                let v = it.next().ok_or("--retention-days needs a value")?;
+                args.retention_days =
+                    Some(v.parse().map_err(|_| format!("--retention-days: {v:?} is not a whole number of days"))?);
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             s => {
@@ -84,6 +111,12 @@ fn parse_args() -> Result<Args, String> {
                 args.path = Some(PathBuf::from(s));
             }
         }
+    }
+    if args.index.is_some() && args.explain.is_some() {
+        return Err("--explain works on a batch, not with --index".into());
+    }
+    if args.retention_days.is_some() && args.index.is_none() {
+        return Err("--retention-days needs --index".into());
     }
     Ok(args)
 }
@@ -151,6 +184,127 @@ fn write_text(out: &mut impl Write, docs: &[Document], c: &Clustering) -> std::i
     Ok(())
 }
 
+/// `--index`: load (or start) a state, add the documents, print each
+/// assignment, save.
+fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCode {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    };
+    let mut detector = if index.exists() {
+        if args.threshold.is_some() || args.no_dates || args.retention_days.is_some() {
+            return fail(&format!(
+                "{}: the index keeps the parameters it was created with; --threshold, --no-dates and \
+                 --retention-days only apply to a new index",
+                index.display()
+            ));
+        }
+        match Detector::load(index) {
+            Ok(d) => d,
+            Err(e) => return fail(&e),
+        }
+    } else {
+        let mut builder = Detector::builder();
+        if let Some(t) = args.threshold {
+            builder.story_threshold(t);
+        }
+        if args.no_dates {
+            builder.date_window_days(None);
+        }
+        builder.retention_days(args.retention_days);
+        match builder.build() {
+            Ok(d) => d,
+            Err(e) => return fail(&e),
+        }
+    };
+    let held_before = detector.len();
+    let start = Instant::now();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut added, mut known, mut expired, mut new_stories) = (0usize, 0usize, 0usize, 0usize);
+    let mut lines: Vec<String> = Vec::with_capacity(docs.len());
+    if args.format == Format::Csv {
+        lines.push("id,story,new_story,merged,best_match,similarity".into());
+    }
+    for doc in docs {
+        let id = doc.id.clone();
+        if let Some(story) = detector.story_of(&id) {
+            known += 1;
+            eprintln!("{id}: already in the index (story {story}); skipped");
+            continue;
+        }
+        let a = match detector.add(doc.clone()) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!("nothing saved: {} is unchanged", index.display());
+                return ExitCode::from(2);
+            }
+        };
+        added += 1;
+        new_stories += usize::from(a.new_story);
+        expired += a.expired.len();
+        let best = a.matches.first();
+        let merged: Vec<String> = a.merged.iter().map(|s| s.to_string()).collect();
+        lines.push(match args.format {
+            Format::Text => {
+                format!(
+                    "{id}  ->  story {}{}{}",
+                    a.story,
+                    if a.new_story { " (new)" } else { "" },
+                    match best {
+                        Some(m) => format!(
+                            "  best match {} (similarity {:.2}{})",
+                            m.id,
+                            m.scores.similarity,
+                            if m.scores.copy { ", copy" } else { "" }
+                        ),
+                        None => String::new(),
+                    }
+                ) + &if merged.is_empty() { String::new() } else { format!("  merged stories {}", merged.join(", ")) }
+            }
+            Format::Jsonl => serde_json::json!({
+                "id": id,
+                "story": a.story.0,
+                "new_story": a.new_story,
+                "merged": a.merged.iter().map(|s| s.0).collect::<Vec<_>>(),
+                "best_match": best.map(|m| m.id.clone()),
+                "similarity": best.map(|m| (f64::from(m.scores.similarity) * 1e4).round() / 1e4),
+            })
+            .to_string(),
+            Format::Csv => format!(
+                "{},{},{},{},{},{}",
+                csv_field(&id),
+                a.story,
+                a.new_story,
+                merged.join(" "),
+                best.map_or(String::new(), |m| csv_field(&m.id)),
+                best.map_or(String::new(), |m| format!("{:.4}", m.scores.similarity))
+            ),
+        });
+    }
+    let secs = start.elapsed().as_secs_f64();
+    if let Err(e) = detector.save(index) {
+        return fail(&e);
+    }
+    let written = lines.iter().try_for_each(|l| writeln!(out, "{l}")).and_then(|_| out.flush());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error writing output: {e}");
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "{}: held {held_before} documents; added {added} ({new_stories} new stories), {known} already indexed, \
+         {expired} expired; now {} documents in {} stories; saved ({:.0} docs/s)",
+        index.display(),
+        detector.len(),
+        detector.stories().len(),
+        added as f64 / secs.max(1e-9)
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -175,6 +329,9 @@ fn main() -> ExitCode {
     }
     if !corpus.skipped.is_empty() {
         eprintln!("skipped {} bad line(s)", corpus.skipped.len());
+    }
+    if let Some(index) = &args.index {
+        return run_index(&args, index, &corpus.docs);
     }
     let mut builder = Detector::builder();
     if let Some(t) = args.threshold {

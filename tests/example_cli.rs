@@ -286,3 +286,73 @@ fn bad_arguments_exit_2() {
     assert_eq!(out.status.code(), Some(2), "threshold 0 is an invalid parameter");
     assert!(text(&out.stderr).contains("story_threshold"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn index_round_trip_assigns_tomorrows_report_to_todays_story() {
+    let Some(bin) = cli("index_round_trip_assigns_tomorrows_report_to_todays_story") else { return };
+    let tmp = TempDir::new("index");
+    let seeds = manifest_dir().join("demo/seeds");
+    let (day1, day2) = (tmp.0.join("day1"), tmp.0.join("day2"));
+    for (dir, seed) in [(&day1, 0), (&day2, 1)] {
+        std::fs::create_dir_all(dir).unwrap();
+        let name = SEEDS[seed].trim_start_matches("seeds/");
+        std::fs::copy(seeds.join(name), dir.join(name)).unwrap();
+    }
+    // Day one: a seed and an unrelated story; day two: the other seed and a reprint.
+    std::fs::write(day1.join("bakery.txt"), BAKERY).unwrap();
+    std::fs::write(day2.join("bakery-reprint.txt"), BAKERY).unwrap();
+    let index = tmp.0.join("news.idx");
+    let idx = index.to_str().unwrap();
+
+    let first = run(&bin, &[day1.to_str().unwrap(), "--index", idx, "--format", "jsonl"], None);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let lines: Vec<serde_json::Value> = text(&first.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|v| v["new_story"] == true), "{lines:?}");
+    let story_of = |lines: &[serde_json::Value], id: &str| {
+        lines.iter().find(|v| v["id"] == id).unwrap_or_else(|| panic!("{id} missing: {lines:?}"))["story"].clone()
+    };
+    let seed0 = SEEDS[0].trim_start_matches("seeds/");
+    let seed1 = SEEDS[1].trim_start_matches("seeds/");
+    let seed_story = story_of(&lines, seed0);
+    let bakery_story = story_of(&lines, "bakery.txt");
+    assert_ne!(seed_story, bakery_story);
+    assert!(index.exists());
+
+    // Day two joins day one's stories through the saved index.
+    let second = run(&bin, &[day2.to_str().unwrap(), "--index", idx, "--format", "jsonl"], None);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let lines: Vec<serde_json::Value> =
+        text(&second.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(story_of(&lines, seed1), seed_story, "{lines:?}");
+    assert_eq!(story_of(&lines, "bakery-reprint.txt"), bakery_story);
+    let seed_line = lines.iter().find(|v| v["id"] == seed1).unwrap();
+    assert_eq!(seed_line["new_story"], false);
+    assert_eq!(seed_line["best_match"], seed0);
+    assert!(text(&second.stderr).contains("held 2 documents; added 2"), "{}", text(&second.stderr));
+
+    // Re-running a day reports its documents as already indexed and changes nothing.
+    let before = std::fs::read(&index).unwrap();
+    let again = run(&bin, &[day2.to_str().unwrap(), "--index", idx], None);
+    assert!(again.status.success());
+    assert!(text(&again.stderr).contains("already in the index"), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).is_empty());
+    assert_eq!(std::fs::read(&index).unwrap(), before, "an unchanged state saves to the same bytes");
+
+    // Parameters belong to the index.
+    let refused = run(&bin, &[day2.to_str().unwrap(), "--index", idx, "--threshold", "0.3"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("keeps the parameters"), "{}", text(&refused.stderr));
+
+    // A damaged index is a clear error naming the file, and is left as it was.
+    let mut damaged = before.clone();
+    let at = damaged.len() / 2;
+    damaged[at] ^= 0x40;
+    std::fs::write(&index, &damaged).unwrap();
+    let bad = run(&bin, &[day2.to_str().unwrap(), "--index", idx], None);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = text(&bad.stderr);
+    assert!(err.contains("news.idx") && err.contains("checksum"), "{err}");
+    assert_eq!(std::fs::read(&index).unwrap(), damaged);
+}
