@@ -18,7 +18,7 @@
 //! document has none, and an empty set never matches anything.
 
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s};
-use crate::text::{normalize_into, tokens};
+use crate::text::{for_each_token, normalize_into};
 
 /// Seeded hash of one normalized token.
 #[inline]
@@ -44,13 +44,24 @@ impl TokenHasher {
 }
 
 /// Appends the normalized token hashes of `text` to `out`.
+///
+/// Equal to hashing [`normalize_into`] of each [`tokens`] text, faster: an
+/// ASCII token's normal form is its lowercase, so such tokens are hashed
+/// straight from a lowercase copy of the text.
+///
+/// [`tokens`]: crate::text::tokens
 pub fn hash_tokens(text: &str, seed: u64, out: &mut Vec<u64>) {
     let hasher = TokenHasher::new(seed);
+    let lower: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
     let mut buf = String::new();
-    for t in tokens(text) {
-        normalize_into(t.text, &mut buf);
-        out.push(hasher.hash(&buf));
-    }
+    for_each_token(text, |start, t, ascii| {
+        out.push(if ascii {
+            hash_bytes(&lower[start..start + t.len()], hasher.0)
+        } else {
+            normalize_into(t, &mut buf);
+            hasher.hash(&buf)
+        });
+    });
 }
 
 /// Appends the hashes of the k-shingles of `token_hashes` to `out`
@@ -265,6 +276,24 @@ mod tests {
         let (j, c) = fa.jaccard_and_containment(&fb);
         assert!((j - a.jaccard(&b)).abs() < 1e-12 && (c - a.containment(&b)).abs() < 1e-12);
         assert!(a.as_slice().iter().all(|&h| fa.contains(h)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hash_tokens_equals_hashing_normalized_tokens(text in "\\PC*", ascii in "[ -~\n]{0,60}") {
+            for text in [text.as_str(), ascii.as_str()] {
+                let mut got = Vec::new();
+                hash_tokens(text, 3, &mut got);
+                let mut buf = String::new();
+                let want: Vec<u64> = crate::text::tokens(text)
+                    .map(|t| {
+                        normalize_into(t.text, &mut buf);
+                        token_hash(&buf, 3)
+                    })
+                    .collect();
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
     }
 
     #[test]

@@ -80,33 +80,98 @@ pub struct Tokens<'a> {
 /// assert_eq!(t[3].kind, TokenKind::Char);
 /// ```
 pub fn tokens(text: &str) -> Tokens<'_> {
-    let words = if text.is_ascii() { Words::Ascii(0) } else { Words::Chunks { pos: 0, cur: None } };
-    Tokens { text, words, chars: None, last_end: 0 }
+    Tokens { text, words: Words::new(text), chars: None, last_end: 0 }
+}
+
+/// Calls `f(start, token, ascii)` for each token of `text` in order: the
+/// byte offset and text of every [`Token`] of [`tokens`], without the rest,
+/// and whether the token was found by the ASCII scanner (then it is ASCII;
+/// `false` says nothing).
+#[inline]
+pub(crate) fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)) {
+    let mut words = Words::new(text);
+    while let Some((start, end, ascii)) = words.next(text) {
+        let word = &text[start..end];
+        if ascii {
+            f(start, word, true);
+            continue;
+        }
+        if !is_spaceless_script(word.chars().next().unwrap_or(' ')) {
+            f(start, word, false);
+            continue;
+        }
+        // As in `Tokens::next`: graphemes of the run, keeping the spaceless
+        // ones and the alphanumeric others.
+        for (off, g) in word.grapheme_indices(true) {
+            let first = g.chars().next().unwrap_or(' ');
+            if is_spaceless_script(first) || first.is_alphanumeric() {
+                f(start + off, g, false);
+            }
+        }
+    }
 }
 
 /// Word segmentation by UAX #29, fast where the text allows.
 ///
 /// No UAX #29 rule joins across ASCII whitespace (spaces, tabs and newlines
-/// always break, and a combining mark after one attaches to it), so text is
-/// cut into whitespace-separated chunks and each is segmented alone: ASCII
-/// chunks by a byte scanner applying the same rules (WB5–WB13b restricted to
-/// ASCII), others by `unicode_word_indices`. Property tests check both
-/// against `unicode_word_indices` on the whole text.
+/// always break, and a combining mark after one attaches to it), so the text
+/// is a sequence of whitespace-separated chunks that can be segmented alone.
+/// Chunks of pure ASCII are segmented by a byte scanner applying the same
+/// rules (WB5–WB13b restricted to ASCII), a whole run of them at once (a
+/// word never spans whitespace); a chunk holding a non-ASCII byte is
+/// segmented by `unicode_word_indices`. Property tests check this against
+/// `unicode_word_indices` on the whole text.
 #[derive(Debug)]
-enum Words<'a> {
-    Ascii(usize),
-    Chunks { pos: usize, cur: Option<Chunk<'a>> },
+struct Words<'a> {
+    /// Next byte to scan in the current ASCII region.
+    pos: usize,
+    /// End of the ASCII region: the start of the next chunk that holds a
+    /// non-ASCII byte, or the end of the text.
+    region_end: usize,
+    /// The non-ASCII chunk being segmented by UAX #29: its offset and words.
+    uni: Option<(usize, UnicodeWordIndices<'a>)>,
 }
 
-#[derive(Debug)]
-enum Chunk<'a> {
-    Ascii { at: usize, end: usize },
-    Unicode { base: usize, words: UnicodeWordIndices<'a> },
+/// Byte classes for the ASCII scanner.
+mod class {
+    /// ASCII letter, digit or `_` (UAX #29 `ALetter`, `Numeric`, `ExtendNumLet` in ASCII).
+    pub const WORD: u8 = 1;
+    /// ASCII letter.
+    pub const LETTER: u8 = 2;
+    /// ASCII digit.
+    pub const DIGIT: u8 = 4;
+    /// `:`, `.`, `'`, `,` or `;`: may join two letters or two digits.
+    pub const MID: u8 = 8;
+    /// ASCII whitespace (`u8::is_ascii_whitespace`).
+    pub const SPACE: u8 = 16;
+
+    pub static TABLE: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i < 128 {
+            let c = i as u8;
+            t[i] = if c.is_ascii_alphabetic() {
+                WORD | LETTER
+            } else if c.is_ascii_digit() {
+                WORD | DIGIT
+            } else if c == b'_' {
+                WORD
+            } else if matches!(c, b':' | b'.' | b'\'' | b',' | b';') {
+                MID
+            } else if c.is_ascii_whitespace() {
+                SPACE
+            } else {
+                0
+            };
+            i += 1;
+        }
+        t
+    };
 }
 
-#[inline]
-fn ascii_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+#[inline(always)]
+fn class_of(b: u8) -> u8 {
+    class::TABLE[b as usize]
 }
 
 /// UAX #29 `WSegSpace`: the space separators that join each other (rule `WB3d`).
@@ -115,10 +180,11 @@ fn is_wseg_space(c: char) -> bool {
 }
 
 /// The next UAX #29 word of ASCII `b` at or after `i`, as a byte range.
+#[inline]
 fn next_ascii_word(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let n = b.len();
     loop {
-        while i < n && !ascii_word_byte(b[i]) {
+        while i < n && class_of(b[i]) & class::WORD == 0 {
             i += 1;
         }
         if i >= n {
@@ -126,18 +192,16 @@ fn next_ascii_word(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
         }
         let start = i;
         loop {
-            while i < n && ascii_word_byte(b[i]) {
+            while i < n && class_of(b[i]) & class::WORD != 0 {
                 i += 1;
             }
-            if i + 1 < n {
-                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
-                let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic();
-                let digits = prev.is_ascii_digit() && next.is_ascii_digit();
+            if i + 1 < n && class_of(b[i]) & class::MID != 0 {
+                let (prev, mid, next) = (class_of(b[i - 1]), b[i], class_of(b[i + 1]));
+                let both = prev & next;
                 let join = match mid {
-                    b':' => letters,                   // MidLetter (WB6, WB7)
-                    b'.' | b'\'' => letters || digits, // MidNumLet, Single_Quote (WB6, WB7, WB11, WB12)
-                    b',' | b';' => digits,             // MidNum (WB11, WB12)
-                    _ => false,
+                    b':' => both & class::LETTER != 0,                          // MidLetter (WB6, WB7)
+                    b'.' | b'\'' => both & (class::LETTER | class::DIGIT) != 0, // MidNumLet, Single_Quote (WB6, WB7, WB11, WB12)
+                    _ => both & class::DIGIT != 0,                              // MidNum `,` `;` (WB11, WB12)
                 };
                 if join {
                     i += 1;
@@ -146,68 +210,85 @@ fn next_ascii_word(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
             }
             break;
         }
-        // `unicode_words` keeps segments with at least one alphanumeric character.
-        if b[start..i].iter().any(u8::is_ascii_alphanumeric) {
+        // `unicode_words` keeps segments with at least one alphanumeric
+        // character (only a word starting with `_` can lack one).
+        if b[start] != b'_' || b[start..i].iter().any(u8::is_ascii_alphanumeric) {
             return Some((start, i));
         }
     }
 }
 
+/// Index of the first byte at or after `from` that is not ASCII, or `b.len()`.
+#[inline]
+fn next_non_ascii(b: &[u8], from: usize) -> usize {
+    let rest = &b[from..];
+    let mut chunks = rest.chunks_exact(16);
+    let mut off = 0;
+    for c in &mut chunks {
+        let mut w = [0u8; 16];
+        w.copy_from_slice(c);
+        if u128::from_ne_bytes(w) & 0x8080_8080_8080_8080_8080_8080_8080_8080 != 0 {
+            break;
+        }
+        off += 16;
+    }
+    rest[off..].iter().position(|&x| x >= 0x80).map_or(b.len(), |k| from + off + k)
+}
+
+/// Start of the first whitespace-separated chunk at or after `from` that
+/// holds a non-ASCII byte, or `b.len()`; `from` is 0 or the end of a chunk.
+#[inline]
+fn next_unicode_chunk(b: &[u8], from: usize) -> usize {
+    let na = next_non_ascii(b, from);
+    if na == b.len() {
+        return na;
+    }
+    b[from..na].iter().rposition(|&x| class_of(x) & class::SPACE != 0).map_or(from, |k| from + k + 1)
+}
+
 impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Words<'a> {
+        Words { pos: 0, region_end: next_unicode_chunk(text.as_bytes(), 0), uni: None }
+    }
+
+    /// The next word: its byte range, and whether it was found by the ASCII
+    /// scanner (then it is ASCII).
     #[inline]
-    fn next(&mut self, text: &'a str) -> Option<(usize, &'a str)> {
-        match self {
-            Words::Ascii(pos) => {
-                let (s, e) = next_ascii_word(text.as_bytes(), *pos)?;
-                *pos = e;
-                Some((s, &text[s..e]))
+    fn next(&mut self, text: &'a str) -> Option<(usize, usize, bool)> {
+        let b = text.as_bytes();
+        loop {
+            if let Some((base, words)) = &mut self.uni {
+                if let Some((o, w)) = words.next() {
+                    return Some((*base + o, *base + o + w.len(), false));
+                }
+                self.uni = None;
             }
-            Words::Chunks { pos, cur } => loop {
-                match cur {
-                    Some(Chunk::Ascii { at, end }) => {
-                        if let Some((s, e)) = next_ascii_word(&text.as_bytes()[..*end], *at) {
-                            *at = e;
-                            return Some((s, &text[s..e]));
-                        }
-                    }
-                    Some(Chunk::Unicode { base, words }) => {
-                        if let Some((o, w)) = words.next() {
-                            return Some((*base + o, w));
-                        }
-                    }
-                    None => {}
+            if let Some((s, e)) = next_ascii_word(&b[..self.region_end], self.pos) {
+                self.pos = e;
+                return Some((s, e, true));
+            }
+            let start = self.region_end;
+            if start >= b.len() {
+                self.pos = start;
+                return None;
+            }
+            let end = b[start..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |k| start + k);
+            // A combining mark right after whitespace belongs to the
+            // whitespace's segment (WB4), and spaces join other spaces
+            // (WB3d), so segment from the start of the whole run of
+            // space-like characters before the chunk: a run that always
+            // begins a segment. (ASCII whitespace bytes are always
+            // character boundaries in UTF-8.)
+            let mut base = start;
+            while let Some(c) = text[..base].chars().next_back() {
+                if !(c.is_ascii_whitespace() || is_wseg_space(c)) {
+                    break;
                 }
-                let b = text.as_bytes();
-                let space = *pos;
-                while *pos < b.len() && b[*pos].is_ascii_whitespace() {
-                    *pos += 1;
-                }
-                if *pos >= b.len() {
-                    *cur = None;
-                    return None;
-                }
-                let start = *pos;
-                let end = b[start..].iter().position(u8::is_ascii_whitespace).map_or(b.len(), |k| start + k);
-                *pos = end;
-                // ASCII whitespace bytes are always character boundaries in UTF-8.
-                *cur = Some(if text[start..end].is_ascii() {
-                    Chunk::Ascii { at: start, end }
-                } else {
-                    // A combining mark right after whitespace belongs to the
-                    // whitespace's segment (WB4), and spaces join other spaces
-                    // (WB3d), so segment from the start of the whole run of
-                    // space-like characters before the chunk: a run that
-                    // always begins a segment.
-                    let mut base = space;
-                    while let Some(c) = text[..base].chars().next_back() {
-                        if !(c.is_ascii_whitespace() || is_wseg_space(c)) {
-                            break;
-                        }
-                        base -= c.len_utf8();
-                    }
-                    Chunk::Unicode { base, words: text[base..end].unicode_word_indices() }
-                });
-            },
+                base -= c.len_utf8();
+            }
+            self.uni = Some((base, text[base..end].unicode_word_indices()));
+            self.pos = end;
+            self.region_end = next_unicode_chunk(b, end);
         }
     }
 }
@@ -244,12 +325,13 @@ impl<'a> Iterator for Tokens<'a> {
                 }
                 self.chars = None;
             }
-            let (start, word) = self.words.next(self.text)?;
+            let (start, end, ascii) = self.words.next(self.text)?;
+            let word = &self.text[start..end];
             let gap = &self.text[self.last_end.min(start)..start];
             let sentence_start =
                 self.last_end == 0 || gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b':' | b';'));
             self.last_end = start + word.len();
-            let (numeric, capitalized) = if word.is_ascii() {
+            let (numeric, capitalized) = if ascii || word.is_ascii() {
                 (word.bytes().any(|b| b.is_ascii_digit()), word.as_bytes()[0].is_ascii_uppercase())
             } else {
                 let first = word.chars().next().unwrap_or(' ');
@@ -426,31 +508,46 @@ mod tests {
         #[test]
         fn ascii_fast_path_equals_uax29(s in "[a-zA-Z0-9_.,;:' \\-\\n!?\"()]{0,40}") {
             let fast: Vec<(usize, &str)> = {
-                let mut w = Words::Ascii(0);
-                std::iter::from_fn(|| w.next(&s)).collect()
+                let mut w = Words::new(&s);
+                std::iter::from_fn(|| w.next(&s)).map(|(a, b, _)| (a, &s[a..b])).collect()
             };
             let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
             proptest::prop_assert_eq!(fast, uax);
         }
     }
 
+    /// Pieces whose concatenations meet every rule of the segmenters.
+    #[rustfmt::skip]
+    const PIECES: &[&str] = &[
+        "a", "Z", "7", "_", ".", ",", ";", ":", "'", " ", "  ", "\t", "\n", "\r\n", "-", "\"", "é", "\u{301}",
+        "\u{200D}", "\u{200B}", "\u{AD}", "’", "“", "”", "北", "京", "ア", "ー", "ก", "\u{E34}", "😀", "\u{1F1E9}",
+        "\u{1F1EA}", "\u{FE0F}", "א", "ב", "\u{5F4}", "٣", "Ｑ", "\u{00A0}", "\u{3000}", "\u{2003}", "\u{1680}",
+        "\u{2007}", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "Word", "ÉTÉ", "42",
+    ];
+
     proptest::proptest! {
         #[test]
         fn chunked_segmentation_equals_uax29(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
-                "a", "Z", "7", "_", ".", ",", ";", ":", "'", " ", "  ", "\t", "\n", "\r\n", "-", "\"",
-                "é", "\u{301}", "\u{200D}", "\u{200B}", "\u{AD}", "’", "“", "”", "北", "京", "ア", "ー", "ก", "\u{E34}",
-                "😀", "\u{1F1E9}", "\u{1F1EA}", "\u{FE0F}", "א", "ב", "\u{5F4}", "٣", "Ｑ", "\u{00A0}", "\u{3000}",
-                "\u{2003}", "\u{1680}", "\u{2007}", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}",
-            ]), 0..40)
+            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..40)
         ) {
             let s: String = parts.concat();
             let chunked: Vec<(usize, &str)> = {
-                let mut w = Words::Chunks { pos: 0, cur: None };
-                std::iter::from_fn(|| w.next(&s)).collect()
+                let mut w = Words::new(&s);
+                std::iter::from_fn(|| w.next(&s)).map(|(a, b, _)| (a, &s[a..b])).collect()
             };
             let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
             proptest::prop_assert_eq!(chunked, uax);
+        }
+
+        #[test]
+        fn for_each_token_equals_tokens(parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..40)) {
+            let s: String = parts.concat();
+            let mut got = Vec::new();
+            for_each_token(&s, |at, t, ascii| got.push((at, t, ascii)));
+            proptest::prop_assert!(got.iter().all(|&(_, t, ascii)| !ascii || t.is_ascii()));
+            let got: Vec<(usize, &str)> = got.into_iter().map(|(at, t, _)| (at, t)).collect();
+            let want: Vec<(usize, &str)> = tokens(&s).map(|t| (t.start, t.text)).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 
@@ -470,8 +567,8 @@ mod tests {
             "Kim's 42.7-metre",
             "3;4 a;b",
         ] {
-            let mut w = Words::Ascii(0);
-            let fast: Vec<(usize, &str)> = std::iter::from_fn(|| w.next(s)).collect();
+            let mut w = Words::new(s);
+            let fast: Vec<(usize, &str)> = std::iter::from_fn(|| w.next(s)).map(|(a, b, _)| (a, &s[a..b])).collect();
             let uax: Vec<(usize, &str)> = s.unicode_word_indices().collect();
             assert_eq!(fast, uax, "{s}");
         }
