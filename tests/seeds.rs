@@ -163,3 +163,16 @@ fn seeds_stay_a_pair_inside_gva_dev() {
     let c = Detector::new().cluster(&docs).unwrap();
     assert_eq!(cluster_ids(&c, &docs, n), SEED_IDS, "the seeds' cluster among {n} GVA pages");
 }
+
+/// On the demo corpus, streaming gives exactly the batch clusters.
+#[test]
+fn demo_stream_equals_batch() {
+    let (docs, c) = demo_batch();
+    let (detector, _) = demo_streaming();
+    for (i, a) in docs.iter().enumerate() {
+        for (j, b) in docs.iter().enumerate().skip(i + 1) {
+            let stream = detector.story_of(&a.id) == detector.story_of(&b.id);
+            assert_eq!(stream, c.same_story(i, j), "{} and {}: stream {stream}, batch {}", a.id, b.id, !stream);
+        }
+    }
+}

@@ -13,12 +13,15 @@
 //!   numbered by first member; `clusters()` is the same partition; every
 //!   scored pair is in range, sorted and distinct, with finite scores in
 //!   range; clustering twice gives the same result;
-//! * `add` is Ok for every document; positions are 0, 1, ...; a new story
-//!   gets the next story id; matches are at most 10, best first, about
-//!   earlier documents and their current stories; at the end `story_of` and
-//!   `story_members` describe the same partition of all ids; a repeated id is
+//! * `add` is Ok for every document; a new story gets the next story id;
+//!   matches are at most 10, best first, about earlier documents and their
+//!   stories; merged stories are older ids' and vanish, the survivor being
+//!   the oldest; at the end `story_of` and `story_members` describe the same
+//!   partition of all ids, members in insertion order; a repeated id is
 //!   rejected and leaves the detector unchanged; a batch with a repeated id
-//!   is rejected.
+//!   is rejected;
+//! * saving and loading gives a detector that saves to the same bytes;
+//! * removing every other document leaves the statistics of the rest.
 #![no_main]
 
 use std::collections::HashMap;
@@ -156,7 +159,6 @@ fn check_stream(mut det: Detector, docs: &[Document]) {
     let mut n_stories = 0u64;
     for (i, doc) in docs.iter().enumerate() {
         let a = det.add(doc.clone()).unwrap_or_else(|e| panic!("add of document {i} failed: {e}"));
-        assert_eq!(a.position as usize, i, "positions are insertion order");
         if a.new_story {
             assert!(!known.contains_key(&a.story), "new story {} already exists", a.story);
             assert_eq!(a.story, StoryId(n_stories), "story ids are handed out in order");
@@ -170,7 +172,7 @@ fn check_stream(mut det: Detector, docs: &[Document]) {
             "matches not best first"
         );
         for m in &a.matches {
-            let p = m.position as usize;
+            let p: usize = m.id.parse().expect("ids are positions");
             assert!(p < i, "match with a later or the same document");
             assert_eq!(m.id, docs[p].id);
             assert_eq!(m.story, stories[p], "match reports a story its document is not in");
@@ -179,7 +181,18 @@ fn check_stream(mut det: Detector, docs: &[Document]) {
             unit(m.scores.cosine, "cosine");
             unit(m.scores.jaccard, "jaccard");
         }
+        assert!(a.merged.windows(2).all(|w| w[0] < w[1]), "merged ids not sorted");
+        for g in &a.merged {
+            assert!(*g > a.story, "merged story {g} is older than the survivor {}", a.story);
+            let moved = known.remove(g).unwrap_or_else(|| panic!("merged story {g} did not exist"));
+            for &p in &moved {
+                stories[p] = a.story;
+            }
+            known.entry(a.story).or_default().extend(moved);
+            assert!(det.story_members(*g).is_empty(), "merged story {g} still has members");
+        }
         known.entry(a.story).or_default().push(i);
+        known.get_mut(&a.story).expect("story").sort_unstable();
         stories.push(a.story);
     }
     assert_eq!(det.len(), docs.len());
@@ -200,6 +213,19 @@ fn check_stream(mut det: Detector, docs: &[Document]) {
         assert_eq!(det.len(), before, "a rejected add changed the detector");
         assert_eq!(det.story_of(&first.id), Some(stories[0]));
     }
+    let bytes = det.to_bytes();
+    let loaded = Detector::from_bytes(&bytes).unwrap_or_else(|e| panic!("a saved state does not load: {e}"));
+    assert!(loaded.to_bytes() == bytes, "a loaded state saves to other bytes");
+    let mut kept = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        if i % 2 == 0 {
+            det.remove(&doc.id).unwrap_or_else(|e| panic!("remove {i}: {e}"));
+        } else {
+            kept.push(doc.clone());
+        }
+    }
+    assert_eq!(det.len(), kept.len());
+    assert!(det.stats() == &det.learn(&kept), "statistics after removals differ from those of the rest");
 }
 
 fuzz_target!(|data: &[u8]| {
