@@ -262,12 +262,19 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
                         None => String::new(),
                     }
                 ) + &if merged.is_empty() { String::new() } else { format!("  merged stories {}", merged.join(", ")) }
+                    + &if a.split_off.is_empty() {
+                        String::new()
+                    } else {
+                        let ids: Vec<String> = a.split_off.iter().map(|s| s.to_string()).collect();
+                        format!("  split off stories {}", ids.join(", "))
+                    }
             }
             Format::Jsonl => serde_json::json!({
                 "id": id,
                 "story": a.story.0,
                 "new_story": a.new_story,
                 "merged": a.merged.iter().map(|s| s.0).collect::<Vec<_>>(),
+                "split_off": a.split_off.iter().map(|s| s.0).collect::<Vec<_>>(),
                 "best_match": best.map(|m| m.id.clone()),
                 "similarity": best.map(|m| (f64::from(m.scores.similarity) * 1e4).round() / 1e4),
             })

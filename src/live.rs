@@ -23,6 +23,16 @@
 //! started, whatever joins it later; [`Assignment::merged`] lists the ids
 //! that were absorbed. Removing a document never splits a story.
 //!
+//! Dates travel: a dated document passes its date to held undated documents
+//! it strongly matches (`inherit_date_similarity`), as batch clustering
+//! does. Their pairs are then rescored (a date may put an old match outside
+//! the window) and each story they are in is re-clustered over its stored
+//! pairs with the batch linkage; if it falls apart, the part holding the
+//! oldest member keeps the id and the other parts become new stories,
+//! reported in [`Assignment::split_off`]. So an undated report that first
+//! joined an older, similar event moves out once its own event's dated
+//! reports arrive.
+//!
 //! # Expiry
 //! With [`retention_days`](crate::DetectorBuilder::retention_days), each
 //! document has a *time*: its date (given, found in the text, or inherited
@@ -85,6 +95,10 @@ pub struct Assignment {
     pub new_story: bool,
     /// Stories merged into `story` because of this document, oldest first.
     pub merged: Vec<StoryId>,
+    /// New stories split off existing ones because this document's date,
+    /// passed on to similar undated documents, changed their scores (see
+    /// the [module docs](self)); possibly including `story`.
+    pub split_off: Vec<StoryId>,
     /// Its best matches (similarity > 0), best first, at most 10.
     pub matches: Vec<Match>,
     /// Ids of the documents expired at the end of this `add`, oldest first
@@ -347,6 +361,78 @@ impl Live {
         sum
     }
 
+    /// Rescores the stored pairs of `slot` with the current features (after
+    /// its date changed); pairs no longer similar are dropped.
+    fn rescore_edges(&mut self, cfg: &Config, slot: u32) {
+        let Some(edges) = self.doc(slot).map(|d| d.edges.clone()) else { return };
+        let mut kept = Vec::with_capacity(edges.len());
+        for (j, _) in edges {
+            let (Some(a), Some(b)) = (self.doc(slot), self.doc(j)) else { continue };
+            let sim = score_pair(&a.features, &b.features, cfg).similarity;
+            if let Some(Some(o)) = self.slots.get_mut(j as usize) {
+                o.edges.retain(|e| e.0 != slot);
+                if sim > 0.0 {
+                    o.edges.push((slot, sim));
+                }
+            }
+            if sim > 0.0 {
+                kept.push((j, sim));
+            }
+        }
+        if let Some(Some(d)) = self.slots.get_mut(slot as usize) {
+            d.edges = kept;
+        }
+    }
+
+    /// Re-clusters one story's members over their stored pairs (the batch
+    /// linkage, locally). When they fall apart, the part holding the oldest
+    /// member keeps the id and each other part becomes a new story, in the
+    /// order of their oldest members. Returns the new ids.
+    fn recluster(&mut self, cfg: &Config, story: StoryId) -> Vec<StoryId> {
+        let Some(members) = self.stories.get(&story).cloned() else { return Vec::new() };
+        if members.len() < 2 {
+            return Vec::new();
+        }
+        let local: FxHashMap<u32, u32> = members.iter().enumerate().map(|(i, &s)| (s, i as u32)).collect();
+        let mut edges = Vec::new();
+        for (i, &s) in members.iter().enumerate() {
+            for &(j, sim) in self.doc(s).map_or(&[][..], |d| &d.edges) {
+                if let Some(&k) = local.get(&j)
+                    && (i as u32) < k
+                {
+                    edges.push((i as u32, k, f64::from(sim)));
+                }
+            }
+        }
+        // Members are in insertion order, and labels are numbered by first
+        // member: part 0 holds the oldest member and keeps the id.
+        let labels = crate::cluster::cluster_labels(members.len(), &edges, cfg.story_threshold, cfg.linkage);
+        let parts = labels.iter().max().map_or(0, |&m| m as usize + 1);
+        if parts < 2 {
+            return Vec::new();
+        }
+        let ids: Vec<StoryId> = (1..parts)
+            .map(|_| {
+                self.next_story += 1;
+                StoryId(self.next_story - 1)
+            })
+            .collect();
+        let mut keep = Vec::new();
+        for (&s, &l) in members.iter().zip(&labels) {
+            if l == 0 {
+                keep.push(s);
+                continue;
+            }
+            let id = ids[l as usize - 1];
+            if let Some(Some(d)) = self.slots.get_mut(s as usize) {
+                d.story = id;
+            }
+            self.stories.entry(id).or_default().push(s);
+        }
+        self.stories.insert(story, keep);
+        ids
+    }
+
     /// Merges `gone` into `keep`.
     fn merge_stories(&mut self, keep: StoryId, gone: StoryId) {
         let Some(moved) = self.stories.remove(&gone) else { return };
@@ -429,6 +515,8 @@ impl Detector {
         };
         let mut scored = score_all(live, &f);
         let mut date_from = None;
+        // Held documents given this document's date: their pairs are rescored below.
+        let mut redated: Vec<u32> = Vec::new();
         if let Some(min) = cfg.inherit_date_similarity {
             if f.date.is_none() {
                 // Take the date of the most similar document that has its own date.
@@ -451,6 +539,9 @@ impl Detector {
                     if let Some(Some(o)) = live.slots.get_mut(j as usize) {
                         let undated = o.features.date.is_none() || o.date_from.is_some_and(|d| d < s.similarity);
                         if undated && f64::from(s.similarity) >= min {
+                            if o.features.date != f.date {
+                                redated.push(j);
+                            }
                             o.features.date = f.date;
                             o.date_from = Some(s.similarity);
                         }
@@ -581,8 +672,28 @@ impl Detector {
             }
             merged.sort_unstable();
         }
+        // Documents that got a date: rescore their pairs, then re-cluster
+        // their stories, which may split (the part with the oldest member
+        // keeps the id).
+        let mut split_off = Vec::new();
+        if !redated.is_empty() {
+            let mut stories_hit: Vec<StoryId> = Vec::new();
+            for &j in &redated {
+                live.rescore_edges(cfg, j);
+                if let Some(d) = live.doc(j)
+                    && !stories_hit.contains(&d.story)
+                {
+                    stories_hit.push(d.story);
+                }
+            }
+            stories_hit.sort_unstable();
+            for st in stories_hit {
+                split_off.extend(live.recluster(cfg, st));
+            }
+            story = live.doc(slot).map_or(story, |d| d.story);
+        }
         let expired = live.expire(cfg);
-        Ok(Assignment { story, new_story, merged, matches, expired })
+        Ok(Assignment { story, new_story, merged, split_off, matches, expired })
     }
 
     /// Removes a document from the live state: from the indexes, its story

@@ -176,3 +176,25 @@ fn demo_stream_equals_batch() {
         }
     }
 }
+
+/// The undated seed page arrives after the July Kim/Shoigu report and
+/// before the dated seed: it first joins the July story (profile cosine
+/// 0.39, no date to discount it), then, when the dated seed arrives and
+/// passes it its date, the July story is re-clustered and the seeds split
+/// off together, as batch clustering groups them.
+#[test]
+fn undated_seed_moves_out_of_an_older_story_when_its_date_arrives() {
+    let articles = demo_articles();
+    let shoigu = articles.iter().find(|d| d.id == "kim-shoigu-pyongyang-july").expect("demo article").clone();
+    let seeds = seeds();
+    assert!(seeds[0].date.is_none());
+    let mut d = Detector::new();
+    let july = d.add(shoigu).unwrap();
+    let first = d.add(seeds[0].clone()).unwrap();
+    assert_eq!(first.story, july.story, "without a date the seed page joins the July story: {first:?}");
+    let second = d.add(seeds[1].clone()).unwrap();
+    assert_eq!(second.split_off.len(), 1, "{second:?}");
+    assert_eq!(second.story, second.split_off[0]);
+    assert_eq!(d.story_members(second.story), SEED_IDS);
+    assert_eq!(d.story_members(july.story), ["kim-shoigu-pyongyang-july"], "the July story keeps its id");
+}

@@ -16,7 +16,7 @@
 //! * `add` is Ok for every document; a new story gets the next story id;
 //!   matches are at most 10, best first, about earlier documents and their
 //!   stories; merged stories are older ids' and vanish, the survivor being
-//!   the oldest; at the end `story_of` and `story_members` describe the same
+//!   the oldest; split stories get the next ids; after each add `story_of` and `story_members` describe the same
 //!   partition of all ids, members in insertion order; a repeated id is
 //!   rejected and leaves the detector unchanged; a batch with a repeated id
 //!   is rejected;
@@ -159,12 +159,14 @@ fn check_stream(mut det: Detector, docs: &[Document]) {
     let mut n_stories = 0u64;
     for (i, doc) in docs.iter().enumerate() {
         let a = det.add(doc.clone()).unwrap_or_else(|e| panic!("add of document {i} failed: {e}"));
+        let before: HashMap<StoryId, Vec<usize>> = known.clone();
         if a.new_story {
             assert!(!known.contains_key(&a.story), "new story {} already exists", a.story);
             assert_eq!(a.story, StoryId(n_stories), "story ids are handed out in order");
             n_stories += 1;
         } else {
-            assert!(known.contains_key(&a.story), "joined story {} that does not exist", a.story);
+            let split = a.split_off.contains(&a.story);
+            assert!(split || before.contains_key(&a.story), "joined story {} that does not exist", a.story);
         }
         assert!(a.matches.len() <= 10, "more than 10 matches");
         assert!(
@@ -184,16 +186,25 @@ fn check_stream(mut det: Detector, docs: &[Document]) {
         assert!(a.merged.windows(2).all(|w| w[0] < w[1]), "merged ids not sorted");
         for g in &a.merged {
             assert!(*g > a.story, "merged story {g} is older than the survivor {}", a.story);
-            let moved = known.remove(g).unwrap_or_else(|| panic!("merged story {g} did not exist"));
-            for &p in &moved {
-                stories[p] = a.story;
-            }
-            known.entry(a.story).or_default().extend(moved);
+            assert!(known.contains_key(g), "merged story {g} did not exist");
             assert!(det.story_members(*g).is_empty(), "merged story {g} still has members");
         }
-        known.entry(a.story).or_default().push(i);
-        known.get_mut(&a.story).expect("story").sort_unstable();
+        // Splits hand out the next ids, in order.
+        for (k, s) in a.split_off.iter().enumerate() {
+            assert_eq!(*s, StoryId(n_stories + k as u64), "split ids are the next ones");
+            assert!(!det.story_members(*s).is_empty(), "split story {s} is empty");
+        }
+        n_stories += a.split_off.len() as u64;
+        // Everything held now: the detector's own view, checked for consistency below.
         stories.push(a.story);
+        known.clear();
+        for (p, d) in docs[..=i].iter().enumerate() {
+            let s = det.story_of(&d.id).unwrap_or_else(|| panic!("document {p} is not held"));
+            assert!(s.0 < n_stories, "story {s} was never handed out");
+            stories[p] = s;
+            known.entry(s).or_default().push(p);
+        }
+        assert_eq!(stories[i], a.story, "add reports another story than story_of");
     }
     assert_eq!(det.len(), docs.len());
     for (i, doc) in docs.iter().enumerate() {
