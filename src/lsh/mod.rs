@@ -33,6 +33,8 @@ pub use bands::{BandIndex, band_keys};
 pub use hamming::HammingIndex;
 pub use inverted::TermIndex;
 
+use std::sync::{Mutex, OnceLock};
+
 use crate::error::Error;
 
 /// Bands and rows of a banded LSH index.
@@ -79,23 +81,50 @@ impl LshParams {
         if num_perm == 0 {
             return Err(Error::param("num_perm", "must be positive"));
         }
-        let integrate = |f: &dyn Fn(f64) -> f64, a: f64, b: f64| {
-            let steps = 200;
-            let h = (b - a) / steps as f64;
-            (0..steps).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
+        // Computed once per (threshold, num_perm) and process: builders
+        // and loaded states reuse it.
+        type Cache = Mutex<Vec<((u64, usize), LshParams)>>;
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let key = (threshold.to_bits(), num_perm);
+        let cache = CACHE.get_or_init(Mutex::default);
+        if let Some(&(_, p)) = cache.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == key) {
+            return Ok(p);
+        }
+        // Midpoint rule, 200 steps on each side of the threshold. For each
+        // row count r, s^r is computed once per grid point and (1 − s^r)^b
+        // is carried from b − 1 to b by one multiplication.
+        const STEPS: usize = 200;
+        let grid = |a: f64, b: f64| -> Vec<f64> {
+            let h = (b - a) / STEPS as f64;
+            (0..STEPS).map(|i| a + (i as f64 + 0.5) * h).collect()
         };
+        let (below, above) = (grid(0.0, threshold), grid(threshold, 1.0));
+        let (h_below, h_above) = (threshold / STEPS as f64, (1.0 - threshold) / STEPS as f64);
         let mut best = (f64::INFINITY, LshParams { bands: 1, rows: 1 });
-        for bands in 1..=num_perm {
-            for rows in 1..=num_perm / bands {
-                let p = LshParams { bands, rows };
-                let fp = integrate(&|s| p.collision_probability(s), 0.0, threshold);
-                let fneg = integrate(&|s| 1.0 - p.collision_probability(s), threshold, 1.0);
+        for rows in 1..=num_perm {
+            // miss[i] = (1 − s_i^r)^b, the probability that no band collides.
+            let mut miss_below: Vec<f64> = below.iter().map(|s| 1.0 - s.powi(rows as i32)).collect();
+            let mut miss_above: Vec<f64> = above.iter().map(|s| 1.0 - s.powi(rows as i32)).collect();
+            let (base_below, base_above) = (miss_below.clone(), miss_above.clone());
+            for bands in 1..=num_perm / rows {
+                if bands > 1 {
+                    miss_below.iter_mut().zip(&base_below).for_each(|(m, b)| *m *= b);
+                    miss_above.iter_mut().zip(&base_above).for_each(|(m, b)| *m *= b);
+                }
+                // False positives below the threshold, false negatives above it.
+                let fp = miss_below.iter().map(|m| 1.0 - m).sum::<f64>() * h_below;
+                let fneg = miss_above.iter().sum::<f64>() * h_above;
                 let cost = fp + fneg;
-                if cost < best.0 - 1e-12 {
+                let p = LshParams { bands, rows };
+                // Same order of preference as a scan by bands, then rows.
+                if cost < best.0 - 1e-12
+                    || ((cost - best.0).abs() <= 1e-12 && (bands, rows) < (best.1.bands, best.1.rows))
+                {
                     best = (cost, p);
                 }
             }
         }
+        cache.lock().unwrap_or_else(|e| e.into_inner()).push((key, best.1));
         Ok(best.1)
     }
 
