@@ -93,7 +93,8 @@ pub struct Assignment {
     pub story: StoryId,
     /// It started a new story.
     pub new_story: bool,
-    /// Stories merged into `story` because of this document, oldest first.
+    /// Stories merged because of this document into the oldest story it
+    /// joined, which is `story` unless a split followed (see `split_off`).
     pub merged: Vec<StoryId>,
     /// New stories split off existing ones because this document's date,
     /// passed on to similar undated documents, changed their scores (see
