@@ -113,34 +113,32 @@ impl MinHasher {
             }
             MinHashKind::OnePermutation => {
                 let s = self.slot_seeds[0];
-                let mut filled = vec![false; k];
+                // Which bins hold a value, as bits (a slot of `u32::MAX` may be a real value).
+                let mut filled = [0u64; MAX_PERMUTATIONS / 64];
                 for &h in shingles {
                     let g = mix64(h ^ s);
                     let bin = (((g >> 32) * k as u64) >> 32) as usize;
-                    let v = g as u32;
-                    if !filled[bin] || v < slots[bin] {
-                        slots[bin] = v;
-                        filled[bin] = true;
-                    }
+                    // An empty bin holds `u32::MAX`, so the minimum is also the first value.
+                    slots[bin] = slots[bin].min(g as u32);
+                    filled[bin / 64] |= 1 << (bin % 64);
                 }
-                if filled.iter().any(|f| !f) {
-                    let src = slots.clone();
-                    for i in 0..k {
-                        if filled[i] {
-                            continue;
+                let is_filled = |j: usize| filled[j / 64] >> (j % 64) & 1 != 0;
+                for i in 0..k {
+                    if is_filled(i) {
+                        continue;
+                    }
+                    // Optimal densification: probe bins by a seeded sequence
+                    // that depends only on (i, attempt) until one is non-empty
+                    // (whose value was never overwritten: only empty bins are).
+                    let mut attempt = 1u64;
+                    loop {
+                        let r = mix64(self.slot_seeds[i] ^ attempt.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                        let j = (((r >> 32) * k as u64) >> 32) as usize;
+                        if is_filled(j) {
+                            slots[i] = slots[j];
+                            break;
                         }
-                        // Optimal densification: probe bins by a seeded sequence
-                        // that depends only on (i, attempt) until one is non-empty.
-                        let mut attempt = 1u64;
-                        loop {
-                            let r = mix64(self.slot_seeds[i] ^ attempt.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-                            let j = (((r >> 32) * k as u64) >> 32) as usize;
-                            if filled[j] {
-                                slots[i] = src[j];
-                                break;
-                            }
-                            attempt += 1;
-                        }
+                        attempt += 1;
                     }
                 }
             }

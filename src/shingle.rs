@@ -78,7 +78,30 @@ pub fn shingle_hashes(token_hashes: &[u64], k: usize, seed: u64, out: &mut Vec<u
         out.push(hash_u64s(token_hashes, seed));
         return;
     }
-    out.extend(token_hashes.windows(k).map(|w| hash_u64s(w, seed)));
+    match k {
+        1 => hash_windows::<1>(token_hashes, seed, out),
+        2 => hash_windows::<2>(token_hashes, seed, out),
+        3 => hash_windows::<3>(token_hashes, seed, out),
+        4 => hash_windows::<4>(token_hashes, seed, out),
+        5 => hash_windows::<5>(token_hashes, seed, out),
+        6 => hash_windows::<6>(token_hashes, seed, out),
+        7 => hash_windows::<7>(token_hashes, seed, out),
+        8 => hash_windows::<8>(token_hashes, seed, out),
+        _ => out.extend(token_hashes.windows(k).map(|w| hash_u64s(w, seed))),
+    }
+}
+
+/// [`hash_u64s`] of every window of `K` token hashes (`K` at most 16), with
+/// the byte length known at compile time so XXH3 runs straight through.
+#[inline]
+fn hash_windows<const K: usize>(token_hashes: &[u64], seed: u64, out: &mut Vec<u64>) {
+    let mut buf = [0u8; 128];
+    out.extend(token_hashes.windows(K).map(|w| {
+        for (chunk, v) in buf[..8 * K].chunks_exact_mut(8).zip(w) {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        hash_bytes(&buf[..8 * K], seed)
+    }));
 }
 
 /// A sorted set of distinct shingle hashes.
@@ -293,6 +316,18 @@ mod tests {
                     .collect();
                 proptest::prop_assert_eq!(got, want);
             }
+        }
+    }
+
+    #[test]
+    fn fixed_width_windows_equal_hash_u64s() {
+        let toks: Vec<u64> = (0..40u64).map(|i| crate::hash::mix64(i + 1)).collect();
+        for k in 1..=12 {
+            let mut got = Vec::new();
+            shingle_hashes(&toks, k, 11, &mut got);
+            let seed = derive_seed(11, domain::SHINGLE);
+            let want: Vec<u64> = toks.windows(k).map(|w| hash_u64s(w, seed)).collect();
+            assert_eq!(got, want, "k = {k}");
         }
     }
 

@@ -89,7 +89,7 @@ pub fn tokens(text: &str) -> Tokens<'_> {
 /// `false` says nothing).
 #[inline]
 pub(crate) fn for_each_token<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str, bool)) {
-    let mut words = Words::new(text);
+    let mut words = Words::with_mask(text);
     while let Some((start, end, ascii)) = words.next(text) {
         let word = &text[start..end];
         if ascii {
@@ -130,6 +130,8 @@ struct Words<'a> {
     region_end: usize,
     /// The non-ASCII chunk being segmented by UAX #29: its offset and words.
     uni: Option<(usize, UnicodeWordIndices<'a>)>,
+    /// The [`word_mask`] of the text, when the scanner uses it.
+    mask: Option<Vec<u64>>,
 }
 
 /// Byte classes for the ASCII scanner.
@@ -197,13 +199,7 @@ fn next_ascii_word(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
             }
             if i + 1 < n && class_of(b[i]) & class::MID != 0 {
                 let (prev, mid, next) = (class_of(b[i - 1]), b[i], class_of(b[i + 1]));
-                let both = prev & next;
-                let join = match mid {
-                    b':' => both & class::LETTER != 0,                          // MidLetter (WB6, WB7)
-                    b'.' | b'\'' => both & (class::LETTER | class::DIGIT) != 0, // MidNumLet, Single_Quote (WB6, WB7, WB11, WB12)
-                    _ => both & class::DIGIT != 0,                              // MidNum `,` `;` (WB11, WB12)
-                };
-                if join {
+                if mid_joins(mid, prev & next) {
                     i += 1;
                     continue;
                 }
@@ -215,6 +211,106 @@ fn next_ascii_word(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
         if b[start] != b'_' || b[start..i].iter().any(u8::is_ascii_alphanumeric) {
             return Some((start, i));
         }
+    }
+}
+
+/// One bit per byte of `b` (bit `i % 64` of word `i / 64`), set for the
+/// ASCII letters, digits and `_`: the word bytes of the ASCII scanner.
+fn word_mask(b: &[u8]) -> Vec<u64> {
+    /// The word-byte bits of 8 bytes (bit `j` for byte `j`), branch-free.
+    #[inline(always)]
+    fn bits8(x: u64) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // Per byte, on 7-bit values (no carries between bytes): the high bit
+        // of `v + 0x80 - lo` is set when `v >= lo`, that of `v + 0x7f - hi` when `v > hi`.
+        let in_range =
+            |v: u64, lo: u8, hi: u8| (v + (0x80 - u64::from(lo)) * ONES) & !(v + (0x7f - u64::from(hi)) * ONES) & HIGH;
+        let v = x & !HIGH;
+        let letter = in_range(v | (0x20 * ONES), b'a', b'z');
+        let digit = in_range(v, b'0', b'9');
+        let underscore = in_range(v, b'_', b'_');
+        let word = (letter | digit | underscore) & !x & HIGH;
+        // Gather the eight high bits into the low byte.
+        (word >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    }
+    let mut mask = Vec::with_capacity(b.len().div_ceil(64));
+    let mut blocks = b.chunks_exact(64);
+    let block = |c: &[u8]| {
+        c.chunks_exact(8).enumerate().fold(0u64, |m, (j, lane)| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(lane);
+            m | bits8(u64::from_le_bytes(w)) << (8 * j)
+        })
+    };
+    for c in &mut blocks {
+        mask.push(block(c));
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 64];
+        last[..rest.len()].copy_from_slice(rest);
+        mask.push(block(&last));
+    }
+    mask
+}
+
+/// The first position in `from..end` whose bit in `mask` is `set`, or `end`.
+#[inline(always)]
+fn next_bit(mask: &[u64], from: usize, end: usize, set: bool) -> usize {
+    let flip = if set { 0 } else { u64::MAX };
+    let mut w = from / 64;
+    let mut bits = match mask.get(w) {
+        Some(&m) => (m ^ flip) & (u64::MAX << (from % 64)),
+        None => return end,
+    };
+    loop {
+        if bits != 0 {
+            return (w * 64 + bits.trailing_zeros() as usize).min(end);
+        }
+        w += 1;
+        match mask.get(w) {
+            Some(&m) if w * 64 < end => bits = m ^ flip,
+            _ => return end,
+        }
+    }
+}
+
+/// [`next_ascii_word`] of `b[..end]`, finding the runs of word bytes by
+/// their bits in `mask` (the [`word_mask`] of `b`).
+#[inline]
+fn next_masked_word(b: &[u8], mask: &[u64], mut i: usize, end: usize) -> Option<(usize, usize)> {
+    loop {
+        i = next_bit(mask, i, end, true);
+        if i >= end {
+            return None;
+        }
+        let start = i;
+        loop {
+            i = next_bit(mask, i, end, false);
+            if i + 1 < end && class_of(b[i]) & class::MID != 0 {
+                let (prev, mid, next) = (class_of(b[i - 1]), b[i], class_of(b[i + 1]));
+                if mid_joins(mid, prev & next) {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        if b[start] != b'_' || b[start..i].iter().any(u8::is_ascii_alphanumeric) {
+            return Some((start, i));
+        }
+    }
+}
+
+/// Does `mid` (a [`class::MID`] byte) join two word bytes whose common
+/// classes are `both`?
+#[inline(always)]
+fn mid_joins(mid: u8, both: u8) -> bool {
+    match mid {
+        b':' => both & class::LETTER != 0,                          // MidLetter (WB6, WB7)
+        b'.' | b'\'' => both & (class::LETTER | class::DIGIT) != 0, // MidNumLet, Single_Quote (WB6, WB7, WB11, WB12)
+        _ => both & class::DIGIT != 0,                              // MidNum `,` `;` (WB11, WB12)
     }
 }
 
@@ -248,7 +344,13 @@ fn next_unicode_chunk(b: &[u8], from: usize) -> usize {
 
 impl<'a> Words<'a> {
     fn new(text: &'a str) -> Words<'a> {
-        Words { pos: 0, region_end: next_unicode_chunk(text.as_bytes(), 0), uni: None }
+        Words { pos: 0, region_end: next_unicode_chunk(text.as_bytes(), 0), uni: None, mask: None }
+    }
+
+    /// Like [`Words::new`], scanning ASCII by a bit mask of the word bytes
+    /// built first: a pass over the text that pays off for long texts.
+    fn with_mask(text: &'a str) -> Words<'a> {
+        Words { mask: Some(word_mask(text.as_bytes())), ..Words::new(text) }
     }
 
     /// The next word: its byte range, and whether it was found by the ASCII
@@ -263,7 +365,11 @@ impl<'a> Words<'a> {
                 }
                 self.uni = None;
             }
-            if let Some((s, e)) = next_ascii_word(&b[..self.region_end], self.pos) {
+            let word = match &self.mask {
+                Some(mask) => next_masked_word(b, mask, self.pos, self.region_end),
+                None => next_ascii_word(&b[..self.region_end], self.pos),
+            };
+            if let Some((s, e)) = word {
                 self.pos = e;
                 return Some((s, e, true));
             }
@@ -548,6 +654,18 @@ mod tests {
             let got: Vec<(usize, &str)> = got.into_iter().map(|(at, t, _)| (at, t)).collect();
             let want: Vec<(usize, &str)> = tokens(&s).map(|t| (t.start, t.text)).collect();
             proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn masked_scan_equals_byte_scan_on_long_text(s in "[a-zA-Z0-9_.,;:' \\-\\n]{0,400}", cut in 0usize..400) {
+            // Long ASCII text (several mask words), once with a non-ASCII chunk inside.
+            let cut = cut.min(s.len());
+            for s in [s.clone(), format!("{}’é{}", &s[..cut], &s[cut..])] {
+                let mut got = Vec::new();
+                for_each_token(&s, |at, t, _| got.push((at, t)));
+                let want: Vec<(usize, &str)> = tokens(&s).map(|t| (t.start, t.text)).collect();
+                proptest::prop_assert_eq!(got, want);
+            }
         }
     }
 
