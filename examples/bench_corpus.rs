@@ -293,8 +293,11 @@ fn main() {
     let stats = detector.learn(&docs);
     total += stage("statistics", t);
     let t = Instant::now();
-    let mut feats = detector.features(&docs, &stats);
+    let feats = detector.features(&docs, &stats);
     total += stage("features", t);
+    let t = Instant::now();
+    let (mut feats, dups) = detector.collapse_duplicates(feats);
+    total += stage("duplicates", t);
     let t = Instant::now();
     let pairs = detector.candidate_pairs(&feats, &stats);
     total += stage("candidates", t);
@@ -303,7 +306,7 @@ fn main() {
     detector.inherit_dates(&mut feats, &mut scored);
     total += stage("scoring", t);
     let t = Instant::now();
-    let clustering = detector.cluster_scored(n, scored);
+    let clustering = detector.cluster_collapsed(&dups, &feats, scored);
     total += stage("clustering", t);
     let t = Instant::now();
     let mut out = String::with_capacity(n * 24);

@@ -26,7 +26,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use samestory::cluster::cluster_labels;
 use samestory::eval::score_labels;
 use samestory::io::{ReadOptions, read_path};
 use samestory::{Detector, Document, Linkage};
@@ -153,11 +152,12 @@ fn run() -> Result<(), String> {
     let start = Instant::now();
     let stats = detector.learn(&docs);
     let feats = detector.features(&docs, &stats);
+    let (mut feats, dups) = detector.collapse_duplicates(feats);
     let pairs = detector.candidate_pairs(&feats, &stats);
-    let mut feats = feats;
     let mut scored = detector.score_pairs(&feats, &pairs);
     detector.inherit_dates(&mut feats, &mut scored);
-    let clustering = detector.cluster_scored(docs.len(), scored.clone());
+    let clustering = detector.cluster_collapsed(&dups, &feats, scored);
+    let scored = clustering.pairs();
     let secs = start.elapsed().as_secs_f64();
     let n = docs.len();
     let all_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
@@ -208,7 +208,7 @@ fn run() -> Result<(), String> {
     }
     if let Some(out) = dump {
         let mut text = String::new();
-        for p in &scored {
+        for p in scored {
             let (a, b) = (p.a as usize, p.b as usize);
             let name = |i: usize| if i < n_gold { ids[i].clone() } else { format!("seed-{}", i - n_gold) };
             let s = &p.scores;
@@ -283,12 +283,10 @@ fn run() -> Result<(), String> {
         }
     }
     if sweep {
-        let edges: Vec<(u32, u32, f64)> =
-            scored.iter().map(|p| (p.a, p.b, f64::from(p.scores.similarity))).filter(|e| e.2 > 0.0).collect();
         let mut best = (0.0, 0.0);
         for step in 0..=30 {
             let t = 0.10 + 0.02 * f64::from(step);
-            let labels = cluster_labels(n, &edges, t, linkage);
+            let labels = clustering.labels_at(t, linkage);
             let f1 = report(&labels, t)?;
             if f1 > best.0 {
                 best = (f1, t);

@@ -65,6 +65,30 @@ pub struct ScoredPair {
 /// assert_eq!(cluster_labels(3, &edges, 0.4, Linkage::Single), vec![0, 0, 0]);
 /// ```
 pub fn cluster_labels(n: usize, edges: &[(u32, u32, f64)], threshold: f64, linkage: Linkage) -> Vec<u32> {
+    cluster_labels_weighted(&vec![1; n], edges, threshold, linkage)
+}
+
+/// [`cluster_labels`] over nodes that each stand for `weights[i]` identical
+/// documents (at least 1): average linkage counts an edge of similarity `w`
+/// between nodes of weights `x` and `y` as `x·y` pairs of similarity `w`, so
+/// the result is that of clustering every document, with the identical ones
+/// merged first. `n` is `weights.len()`.
+///
+/// # Example
+/// ```
+/// use samestory::cluster::{cluster_labels_weighted, Linkage};
+/// // Node 0 stands for 3 identical documents; node 2 matches node 1 only.
+/// let edges = [(0, 1, 0.5), (1, 2, 0.5)];
+/// // {0,1} average 0.5 ≥ 0.3; then {0,1} with 2: 0.5 · 1 / (4 · 1) < 0.3.
+/// assert_eq!(cluster_labels_weighted(&[3, 1, 1], &edges, 0.3, Linkage::Average), vec![0, 0, 1]);
+/// ```
+pub fn cluster_labels_weighted(
+    weights: &[u64],
+    edges: &[(u32, u32, f64)],
+    threshold: f64,
+    linkage: Linkage,
+) -> Vec<u32> {
+    let n = weights.len();
     let mut clean: Vec<(u32, u32, f64)> = edges
         .iter()
         .filter(|&&(a, b, w)| a != b && (a as usize) < n && (b as usize) < n && w.is_finite())
@@ -74,7 +98,7 @@ pub fn cluster_labels(n: usize, edges: &[(u32, u32, f64)], threshold: f64, linka
     clean.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
     let root = match linkage {
         Linkage::Single => single(n, &clean, threshold),
-        Linkage::Average => average(n, &clean, threshold),
+        Linkage::Average => average(weights, &clean, threshold),
     };
     relabel(&root)
 }
@@ -130,16 +154,18 @@ impl PartialOrd for Entry {
     }
 }
 
-fn average(n: usize, edges: &[(u32, u32, f64)], t: f64) -> Vec<u32> {
+fn average(weights: &[u64], edges: &[(u32, u32, f64)], t: f64) -> Vec<u32> {
+    let n = weights.len();
+    let mut size: Vec<u64> = weights.iter().map(|&w| w.max(1)).collect();
     // nbrs[c]: cluster -> sum of pair similarities between c and it.
     let mut nbrs: Vec<FxHashMap<u32, f64>> = vec![FxHashMap::default(); n];
     for &(a, b, w) in edges {
         if w > 0.0 {
-            nbrs[a as usize].insert(b, w);
-            nbrs[b as usize].insert(a, w);
+            let sum = w * (size[a as usize] * size[b as usize]) as f64;
+            nbrs[a as usize].insert(b, sum);
+            nbrs[b as usize].insert(a, sum);
         }
     }
-    let mut size = vec![1u64; n];
     let mut version = vec![0u32; n];
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut heap = BinaryHeap::new();
@@ -195,16 +221,68 @@ pub struct Clustering {
     labels: Vec<u32>,
     clusters: Vec<Vec<u32>>,
     pairs: Vec<ScoredPair>,
+    /// The representative (first copy) of each document when exact
+    /// duplicates were collapsed; empty when there were none.
+    rep_of: Vec<u32>,
+    /// The scores of two copies of each collapsed representative, by representative.
+    dup_scores: Vec<(u32, PairScores)>,
 }
 
 impl Clustering {
     pub(crate) fn new(labels: Vec<u32>, pairs: Vec<ScoredPair>) -> Clustering {
+        Clustering::with_duplicates(labels, pairs, Vec::new(), Vec::new())
+    }
+
+    pub(crate) fn with_duplicates(
+        labels: Vec<u32>,
+        pairs: Vec<ScoredPair>,
+        rep_of: Vec<u32>,
+        dup_scores: Vec<(u32, PairScores)>,
+    ) -> Clustering {
         let k = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
         let mut clusters = vec![Vec::new(); k];
         for (i, &l) in labels.iter().enumerate() {
             clusters[l as usize].push(i as u32);
         }
-        Clustering { labels, clusters, pairs }
+        Clustering { labels, clusters, pairs, rep_of, dup_scores }
+    }
+
+    /// The representative of document `i`: the first of its exact
+    /// duplicates (identical features), or `i` itself.
+    pub fn representative(&self, i: usize) -> usize {
+        self.rep_of.get(i).map_or(i, |&r| r as usize)
+    }
+
+    /// Re-cuts the scored pairs at another threshold and linkage without
+    /// rescoring (e.g. to sweep thresholds): labels as [`labels`](Self::labels) numbers them.
+    pub fn labels_at(&self, threshold: f64, linkage: Linkage) -> Vec<u32> {
+        let n = self.labels.len();
+        if self.rep_of.is_empty() {
+            let edges: Vec<(u32, u32, f64)> =
+                self.pairs.iter().map(|p| (p.a, p.b, f64::from(p.scores.similarity))).filter(|e| e.2 > 0.0).collect();
+            return cluster_labels(n, &edges, threshold, linkage);
+        }
+        let mut node = vec![u32::MAX; n];
+        let mut weights: Vec<u64> = Vec::new();
+        for i in 0..n {
+            let r = self.representative(i);
+            if node[r] == u32::MAX {
+                node[r] = weights.len() as u32;
+                weights.push(0);
+            }
+            weights[node[r] as usize] += 1;
+        }
+        let edges: Vec<(u32, u32, f64)> = self
+            .pairs
+            .iter()
+            .filter(|p| p.scores.similarity > 0.0)
+            .map(|p| (node[p.a as usize], node[p.b as usize], f64::from(p.scores.similarity)))
+            .collect();
+        // Copies of one document are one node: merged first, as their
+        // similarity (at least the threshold they were collapsed at) is the highest.
+        let by_node = cluster_labels_weighted(&weights, &edges, threshold, linkage);
+        let root: Vec<u32> = (0..n).map(|i| by_node[node[self.representative(i)] as usize]).collect();
+        relabel(&root)
     }
 
     /// The cluster label of each document, in input order. Labels are dense
@@ -229,14 +307,25 @@ impl Clustering {
         self.labels.get(i).copied()
     }
 
-    /// Every candidate pair that was scored, sorted by (a, b).
+    /// Every candidate pair that was scored, sorted by (a, b). Exact
+    /// duplicates are scored once, through their
+    /// [`representative`](Self::representative): pairs involve representatives only.
     pub fn pairs(&self) -> &[ScoredPair] {
         &self.pairs
     }
 
-    /// The scores of documents `a` and `b`, if the pair was a candidate.
+    /// The scores of documents `a` and `b`, if the pair was a candidate
+    /// (for an exact duplicate, those of its representative).
     pub fn scores(&self, a: usize, b: usize) -> Option<&PairScores> {
-        let key = (u32::try_from(a.min(b)).ok()?, u32::try_from(a.max(b)).ok()?);
+        if a >= self.labels.len() || b >= self.labels.len() || a == b {
+            return None;
+        }
+        let (ra, rb) = (self.representative(a), self.representative(b));
+        if ra == rb {
+            let r = u32::try_from(ra).ok()?;
+            return self.dup_scores.binary_search_by_key(&r, |d| d.0).ok().map(|i| &self.dup_scores[i].1);
+        }
+        let key = (u32::try_from(ra.min(rb)).ok()?, u32::try_from(ra.max(rb)).ok()?);
         self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok().map(|i| &self.pairs[i].scores)
     }
 

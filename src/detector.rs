@@ -140,6 +140,39 @@ impl DetectorBuilder {
     }
 }
 
+/// Exact duplicates found by [`Detector::collapse_duplicates`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicates {
+    /// The representative (first copy) of each document; itself when it has no copy.
+    pub rep_of: Vec<u32>,
+    /// The representatives, in order: position `k` of the collapsed features is document `reps[k]`.
+    pub reps: Vec<u32>,
+    /// How many documents each representative stands for.
+    pub weights: Vec<u64>,
+}
+
+/// A seeded XXH3 of every field of the features (equal features, equal hash).
+fn features_hash(f: &Features) -> u64 {
+    let mut b: Vec<u8> =
+        Vec::with_capacity(4 * f.shingles.len() + 4 * f.minhash.slots().len() + 16 * f.profile.len() + 64);
+    f.shingles.as_slice().iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
+    b.push(u8::from(f.minhash.is_empty()));
+    f.minhash.slots().iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
+    b.extend_from_slice(&f.simhash.0.to_le_bytes());
+    for (t, w) in f.profile.terms() {
+        b.extend_from_slice(&t.to_le_bytes());
+        b.extend_from_slice(&w.to_bits().to_le_bytes());
+    }
+    for &(t, w) in f.rare_terms.iter() {
+        b.extend_from_slice(&t.to_le_bytes());
+        b.extend_from_slice(&w.to_bits().to_le_bytes());
+    }
+    b.extend_from_slice(&f.date.map_or(i64::MIN, |d| i64::from(d.days())).to_le_bytes());
+    b.extend_from_slice(&f.content_tokens.to_le_bytes());
+    b.extend_from_slice(&f.total_tokens.to_le_bytes());
+    crate::hash::hash_bytes(&b, 0)
+}
+
 impl Default for Detector {
     fn default() -> Detector {
         Detector::new()
@@ -407,12 +440,123 @@ impl Detector {
         Clustering::new(labels, pairs)
     }
 
+    /// Collapses exact duplicates (documents with identical features, i.e.
+    /// the same text after normalization and boilerplate removal, the same
+    /// title terms and date) that are one story with each other: returns the
+    /// features of one representative per set, the first one, in order, and
+    /// the mapping. A flood of identical pages then costs one document, not
+    /// a pair per two copies. Empty documents never match, so they are not collapsed.
+    pub fn collapse_duplicates(&self, feats: Vec<Features>) -> (Vec<Features>, Duplicates) {
+        let cfg = self.an.config();
+        let n = feats.len();
+        let keys: Vec<u64> = par_map(&feats, |f, _| features_hash(f));
+        let mut entries: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+        sort_entries(&mut entries);
+        let mut rep_of: Vec<u32> = (0..n as u32).collect();
+        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+            // Within one hash, group by equality (first index of each group represents it).
+            let mut heads: Vec<u32> = Vec::new();
+            for &(_, i) in run {
+                match heads.iter().find(|&&h| feats[h as usize] == feats[i as usize]) {
+                    Some(&h) => rep_of[i as usize] = h,
+                    None => heads.push(i),
+                }
+            }
+        }
+        // Only copies that are one story with each other.
+        let mut ok: FxHashMap<u32, bool> = FxHashMap::default();
+        for (i, r) in rep_of.iter_mut().enumerate() {
+            if *r as usize != i {
+                let same = *ok.entry(*r).or_insert_with(|| {
+                    let f = &feats[*r as usize];
+                    f64::from(score_pair(f, f, cfg).similarity) >= cfg.story_threshold
+                });
+                if !same {
+                    *r = i as u32;
+                }
+            }
+        }
+        let reps: Vec<u32> = (0..n as u32).filter(|&i| rep_of[i as usize] == i).collect();
+        let mut node = vec![0u32; n];
+        for (k, &r) in reps.iter().enumerate() {
+            node[r as usize] = k as u32;
+        }
+        let mut weights = vec![0u64; reps.len()];
+        for &r in &rep_of {
+            weights[node[r as usize] as usize] += 1;
+        }
+        let kept: Vec<Features> =
+            feats.into_iter().enumerate().filter(|(i, _)| rep_of[*i] as usize == *i).map(|(_, f)| f).collect();
+        (kept, Duplicates { rep_of, reps, weights })
+    }
+
+    /// Clusters the scored pairs of representatives (positions in the
+    /// collapsed features) and expands the result to every document: labels,
+    /// clusters and pairs in the original positions.
+    pub fn cluster_collapsed(&self, dups: &Duplicates, rep_feats: &[Features], pairs: Vec<ScoredPair>) -> Clustering {
+        let cfg = self.an.config();
+        let n = dups.rep_of.len();
+        if dups.reps.len() == n {
+            return self.cluster_scored(n, pairs);
+        }
+        let edges: Vec<(u32, u32, f64)> = pairs
+            .iter()
+            .filter(|p| p.scores.similarity > 0.0)
+            .map(|p| (p.a, p.b, f64::from(p.scores.similarity)))
+            .collect();
+        let local = crate::cluster::cluster_labels_weighted(&dups.weights, &edges, cfg.story_threshold, cfg.linkage);
+        let mut node = vec![0u32; n];
+        for (k, &r) in dups.reps.iter().enumerate() {
+            node[r as usize] = k as u32;
+        }
+        // Numbered by first member: a cluster's first document is a representative.
+        let mut number: Vec<u32> = vec![u32::MAX; dups.reps.len()];
+        let mut next = 0;
+        let labels: Vec<u32> = dups
+            .rep_of
+            .iter()
+            .map(|&r| {
+                let l = local[node[r as usize] as usize] as usize;
+                if number[l] == u32::MAX {
+                    number[l] = next;
+                    next += 1;
+                }
+                number[l]
+            })
+            .collect();
+        let dup_scores = dups
+            .reps
+            .iter()
+            .zip(&dups.weights)
+            .zip(rep_feats)
+            .filter(|((_, w), _)| **w > 1)
+            .map(|((&r, _), f)| (r, score_pair(f, f, cfg)))
+            .collect();
+        let pairs = pairs
+            .into_iter()
+            .map(|p| ScoredPair { a: dups.reps[p.a as usize], b: dups.reps[p.b as usize], scores: p.scores })
+            .collect();
+        Clustering::with_duplicates(labels, pairs, dups.rep_of.clone(), dup_scores)
+    }
+
+    /// The pipeline after features: exact duplicates collapsed, candidates,
+    /// exact scores, date inheritance, clustering (what
+    /// [`cluster`](Self::cluster) runs after learning and features).
+    pub fn cluster_features(&self, feats: Vec<Features>, stats: &CorpusStats) -> Clustering {
+        let (mut feats, dups) = self.collapse_duplicates(feats);
+        let pairs = self.candidate_pairs(&feats, stats);
+        let mut scored = self.score_pairs(&feats, &pairs);
+        self.inherit_dates(&mut feats, &mut scored);
+        self.cluster_collapsed(&dups, &feats, scored)
+    }
+
     /// Clusters a batch of documents into stories.
     ///
     /// Two passes: corpus statistics (term IDF, names, boilerplate lines) are
     /// learned from the whole batch, then each document's features are
-    /// built, candidates generated, scored exactly and clustered. The
-    /// detector's own streaming state is neither used nor changed.
+    /// built, exact duplicates collapsed, candidates generated, scored
+    /// exactly and clustered. The detector's own streaming state is neither
+    /// used nor changed.
     ///
     /// # Errors
     /// [`ErrorKind::DocumentTooLarge`], [`ErrorKind::DuplicateId`] or
@@ -420,11 +564,8 @@ impl Detector {
     pub fn cluster(&self, docs: &[Document]) -> Result<Clustering, Error> {
         self.check(docs)?;
         let stats = self.learn(docs);
-        let mut feats = self.features(docs, &stats);
-        let pairs = self.candidate_pairs(&feats, &stats);
-        let mut scored = self.score_pairs(&feats, &pairs);
-        self.inherit_dates(&mut feats, &mut scored);
-        Ok(self.cluster_scored(docs.len(), scored))
+        let feats = self.features(docs, &stats);
+        Ok(self.cluster_features(feats, &stats))
     }
 
     /// Gives each undated document the date of its most similar dated

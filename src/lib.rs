@@ -114,7 +114,7 @@ pub mod text;
 pub use analyze::Features;
 pub use cluster::{Clustering, Linkage, ScoredPair};
 pub use config::DEFAULT_SEED;
-pub use detector::{Detector, DetectorBuilder};
+pub use detector::{Detector, DetectorBuilder, Duplicates};
 pub use document::Document;
 pub use error::{Error, ErrorKind};
 pub use explain::Explanation;
