@@ -322,7 +322,7 @@ fn main() -> ExitCode {
     };
     let corpus = match &args.path {
         None => demo_corpus(),
-        Some(p) => read_path(p, ReadOptions { skip_bad: args.skip_bad }),
+        Some(p) => read_path(p, ReadOptions::with_skip_bad(args.skip_bad)),
     };
     let corpus = match corpus {
         Ok(c) => c,

@@ -24,10 +24,65 @@ use crate::error::Error;
 use crate::text::date::Date;
 
 /// How to treat bad input.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Skip malformed JSONL lines (and list them) instead of failing.
     pub skip_bad: bool,
+    /// Longest JSONL line or `.txt` file read, in bytes (default 64 MiB, four
+    /// times the detector's default document limit, room for JSON escapes).
+    /// A longer line is a bad line (never held in memory whole); a longer
+    /// file is an error naming it.
+    pub max_record_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions { skip_bad: false, max_record_bytes: 64 << 20 }
+    }
+}
+
+impl ReadOptions {
+    /// The defaults, skipping bad lines when `skip_bad`.
+    pub fn with_skip_bad(skip_bad: bool) -> ReadOptions {
+        ReadOptions { skip_bad, ..ReadOptions::default() }
+    }
+}
+
+/// Reads one line into `buf` (cleared first), keeping at most `max` bytes:
+/// returns the bytes consumed and whether the line was longer (then `buf`
+/// is empty and the rest of the line was read past, not stored).
+fn read_line_capped(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
+    buf.clear();
+    let (mut total, mut too_long) = (0usize, false);
+    loop {
+        let avail = match reader.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((total, too_long));
+        }
+        let (len, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if !too_long {
+            if buf.len() + len > max.saturating_add(2) {
+                // Over the limit (a line ending of up to two bytes is allowed beyond it).
+                too_long = true;
+                buf.clear();
+                buf.shrink_to(1 << 16);
+            } else {
+                buf.extend_from_slice(&avail[..len]);
+            }
+        }
+        reader.consume(len);
+        total += len;
+        if done {
+            return Ok((total, too_long));
+        }
+    }
 }
 
 /// A skipped line.
@@ -60,7 +115,7 @@ pub fn read_path(path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
     }
     let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
-        read_txt_dir(path)
+        read_txt_dir_with(path, opts)
     } else {
         let f = fs::File::open(path).map_err(|e| Error::io(path, e))?;
         read_jsonl(BufReader::new(f), path, opts)
@@ -79,7 +134,7 @@ pub fn read_path(path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
 /// let input = "{\"id\": 7, \"text\": \"hello\"}\n{\"text\": \"no id\"}\nnot json\n";
 /// let err = read_jsonl(input.as_bytes(), "in.jsonl".as_ref(), ReadOptions::default()).unwrap_err();
 /// assert!(err.to_string().starts_with("in.jsonl:3:"));
-/// let c = read_jsonl(input.as_bytes(), "in.jsonl".as_ref(), ReadOptions { skip_bad: true })?;
+/// let c = read_jsonl(input.as_bytes(), "in.jsonl".as_ref(), ReadOptions::with_skip_bad(true))?;
 /// assert_eq!(c.docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["7", "2"]);
 /// assert_eq!(c.skipped[0].line, 3);
 /// # Ok::<(), samestory::Error>(())
@@ -90,13 +145,18 @@ pub fn read_jsonl(mut reader: impl BufRead, path: &Path, opts: ReadOptions) -> R
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| Error::io(path, e))?;
+        let (n, too_long) =
+            read_line_capped(&mut reader, &mut buf, opts.max_record_bytes).map_err(|e| Error::io(path, e))?;
         if n == 0 {
             break;
         }
         line_no += 1;
-        match parse_line(&buf, line_no) {
+        let parsed = if too_long {
+            Err(format!("line of {n} bytes is longer than the limit of {} (max_record_bytes)", opts.max_record_bytes))
+        } else {
+            parse_line(&buf, line_no)
+        };
+        match parsed {
             Ok(None) => {}
             Ok(Some(doc)) if ids.contains(&doc.id) => {
                 let reason = format!("duplicate id {:?}", doc.id);
@@ -165,6 +225,15 @@ fn kind(v: &Value) -> &'static str {
 /// [`crate::ErrorKind::InvalidInput`] naming a file that is not UTF-8, or
 /// [`crate::ErrorKind::Io`].
 pub fn read_txt_dir(dir: &Path) -> Result<Corpus, Error> {
+    read_txt_dir_with(dir, ReadOptions::default())
+}
+
+/// [`read_txt_dir`] with a file size limit from `opts.max_record_bytes`.
+///
+/// # Errors
+/// Those of [`read_txt_dir`], and [`crate::ErrorKind::InvalidInput`] naming
+/// a file over the limit.
+pub fn read_txt_dir_with(dir: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
     // A directory entry that cannot be read is an error, not a silently missing document.
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
@@ -177,7 +246,17 @@ pub fn read_txt_dir(dir: &Path) -> Result<Corpus, Error> {
     let mut docs = Vec::with_capacity(files.len());
     for p in files {
         let mut bytes = Vec::new();
-        fs::File::open(&p).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| Error::io(&p, e))?;
+        let limit = opts.max_record_bytes as u64;
+        fs::File::open(&p)
+            .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+            .map_err(|e| Error::io(&p, e))?;
+        if bytes.len() as u64 > limit {
+            return Err(Error::input(
+                &p,
+                None,
+                format!("file is larger than the limit of {limit} bytes (max_record_bytes)"),
+            ));
+        }
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::input(&p, None, format!("not UTF-8 (first invalid byte at offset {})", e.utf8_error().valid_up_to()))
         })?;
@@ -192,7 +271,7 @@ mod tests {
     use super::*;
 
     fn read(s: &[u8], skip: bool) -> Result<Corpus, Error> {
-        read_jsonl(s, Path::new("t.jsonl"), ReadOptions { skip_bad: skip })
+        read_jsonl(s, Path::new("t.jsonl"), ReadOptions::with_skip_bad(skip))
     }
 
     #[test]
@@ -209,6 +288,26 @@ mod tests {
         assert!(c.skipped[3].reason.contains("`id`"));
         assert!(c.skipped[4].reason.contains("`date`"));
         assert_eq!(c.docs[0].date.map(|d| d.to_string()).as_deref(), Some("2020-01-02"));
+    }
+
+    #[test]
+    fn over_long_lines_are_bad_lines_and_the_rest_is_read() {
+        let long = format!("{{\"id\":\"big\",\"text\":\"{}\"}}", "x".repeat(5000));
+        let input = format!("{{\"text\":\"a\"}}\n{long}\n{{\"text\":\"b\"}}\n");
+        let opts = ReadOptions { max_record_bytes: 1000, ..ReadOptions::default() };
+        let e = read_jsonl(input.as_bytes(), Path::new("t.jsonl"), opts).unwrap_err().to_string();
+        assert!(e.starts_with("t.jsonl:2:") && e.contains("max_record_bytes"), "{e}");
+        let c = read_jsonl(input.as_bytes(), Path::new("t.jsonl"), ReadOptions { skip_bad: true, ..opts }).unwrap();
+        assert_eq!(c.docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(c.skipped.len(), 1);
+        // Small read buffers: the line is consumed in pieces, never stored whole.
+        let small = std::io::BufReader::with_capacity(7, input.as_bytes());
+        let c = read_jsonl(small, Path::new("t.jsonl"), ReadOptions { skip_bad: true, ..opts }).unwrap();
+        assert_eq!((c.docs.len(), c.skipped[0].line), (2, 2));
+        // Exactly at the limit is fine, with its line ending.
+        let exact = format!("{}\r\n", long);
+        let at = ReadOptions { max_record_bytes: long.len(), ..ReadOptions::default() };
+        assert_eq!(read_jsonl(exact.as_bytes(), Path::new("t.jsonl"), at).unwrap().docs.len(), 1);
     }
 
     #[test]

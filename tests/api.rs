@@ -393,7 +393,7 @@ fn jsonl_with_non_ascii_date_is_an_error_naming_the_line() {
     let input = "{\"id\":\"a\",\"text\":\"fine\"}\n{\"id\":\"b\",\"text\":\"x\",\"date\":\"2023-09-1é\"}\n";
     let e = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions::default()).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::InvalidInput { line: Some(2), .. }), "{e}");
-    let c = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions { skip_bad: true }).unwrap();
+    let c = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions::with_skip_bad(true)).unwrap();
     assert_eq!(c.docs.len(), 1);
     assert_eq!(c.skipped[0].line, 2);
 }
@@ -421,7 +421,7 @@ fn jsonl_errors_name_file_and_line() {
         other => panic!("{other:?}"),
     }
     assert!(e.to_string().starts_with("in.jsonl:3:"), "{e}");
-    let c = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions { skip_bad: true }).unwrap();
+    let c = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions::with_skip_bad(true)).unwrap();
     assert_eq!(c.docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a", "4"]);
     assert_eq!(c.docs[1].date, Some(Date::from_ymd(2023, 9, 13).unwrap()));
     assert_eq!(c.skipped, [BadLine { line: 3, reason: c.skipped[0].reason.clone() }]);

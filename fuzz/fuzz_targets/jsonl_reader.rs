@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     let lines = line_slices(data);
     let non_blank = lines.iter().filter(|l| is_non_blank(l)).count();
 
-    let skip = read_jsonl(data, path, ReadOptions { skip_bad: true }).expect("skip_bad reading a slice never fails");
+    let skip = read_jsonl(data, path, ReadOptions::with_skip_bad(true)).expect("skip_bad reading a slice never fails");
     assert_eq!(
         skip.docs.len() + skip.skipped.len(),
         non_blank,
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(ids.insert(d.id.as_str()), "duplicate id {:?} in the corpus", d.id);
     }
 
-    let strict = read_jsonl(data, path, ReadOptions { skip_bad: false });
+    let strict = read_jsonl(data, path, ReadOptions::with_skip_bad(false));
     match &strict {
         Ok(c) => {
             assert!(skip.skipped.is_empty(), "strict read is Ok but {} lines would be skipped", skip.skipped.len());
@@ -77,7 +77,7 @@ fuzz_target!(|data: &[u8]| {
 
     // Same result through a BufReader with a small buffer (lines cross refills).
     let cap = 1 + data.first().map_or(0, |&b| usize::from(b % 16));
-    let small = read_jsonl(BufReader::with_capacity(cap, data), path, ReadOptions { skip_bad: true })
+    let small = read_jsonl(BufReader::with_capacity(cap, data), path, ReadOptions::with_skip_bad(true))
         .expect("skip_bad reading from memory never fails");
     assert_eq!(small, skip, "result depends on the reader's buffer size");
 });
