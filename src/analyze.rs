@@ -330,7 +330,14 @@ impl Analyzer {
                     (t, w, st.df)
                 })
                 .collect();
-        weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The heaviest `profile_terms` (a total order: ties by term), found
+        // by selection, then sorted: the same list as sorting them all.
+        let order = |a: &(u64, f64, u32), b: &(u64, f64, u32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if weighted.len() > self.cfg.profile_terms {
+            weighted.select_nth_unstable_by(self.cfg.profile_terms, order);
+            weighted.truncate(self.cfg.profile_terms);
+        }
+        weighted.sort_unstable_by(order);
         let cap = self.cfg.candidate_df_cap(stats.docs());
         let mut rare: Vec<(u32, usize, u64)> = weighted
             .iter()
