@@ -28,7 +28,7 @@ use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes, toke
 use crate::simhash::{SimHash, SimHasher};
 use crate::stats::{CorpusStats, Observation};
 use crate::text::date::{Date, find_date};
-use crate::text::{STOPWORDS, TokenKind, lines, normalize_into, term_form, tokens};
+use crate::text::{STOPWORDS, TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
 
 /// What the detector keeps of one document.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ pub(crate) struct Detail {
     pub content: Vec<u64>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Tok {
     hash: u64,
     /// Byte offset and length in the title or body it came from.
@@ -79,7 +79,7 @@ struct Tok {
     cap: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Line {
     hash: u64,
     start: u32,
@@ -91,6 +91,8 @@ struct Line {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scratch {
     norm: String,
+    /// The text being tokenized, in ASCII lowercase.
+    lower: Vec<u8>,
     toks: Vec<Tok>,
     lines: Vec<Line>,
     content: Vec<u64>,
@@ -144,65 +146,110 @@ impl Analyzer {
         }
     }
 
-    /// Tokenizes `text` as lines (or title segments) into `s.toks`/`s.lines`.
-    fn push_lines<'t>(&self, base: &str, pieces: impl Iterator<Item = &'t str>, title: bool, s: &mut Scratch) {
-        for piece in pieces {
-            // Every piece is a sub-slice of `base`: its offset is the address difference.
-            let base_off = piece.as_ptr() as usize - base.as_ptr() as usize;
-            let start = s.toks.len();
-            let mut prev_char: Option<u64> = None;
-            for t in tokens(piece) {
-                normalize_into(t.text, &mut s.norm);
-                let hash = self.tokens.hash(&s.norm);
-                let (term, number) = match t.kind {
+    /// Appends the tokens of `text[range]` (`lower` is `text` in ASCII
+    /// lowercase) to `s.toks`, and a [`Line`] for each line of it that has
+    /// tokens (a title segment is one line). Tokenizing a whole body at once
+    /// gives the tokens of its lines one by one: no token spans a line break,
+    /// and the first token of a line starts a sentence either way.
+    fn push_tokens(&self, text: &str, lower: &[u8], range: std::ops::Range<usize>, title: bool, s: &mut Scratch) {
+        let piece = &text[range.clone()];
+        let base = range.start;
+        let b = piece.as_bytes();
+        let mut line_start = s.toks.len();
+        // End of the line holding the last token (the next '\n', or the end).
+        let next_break = |from: usize| b[from..].iter().position(|&c| c == b'\n').map_or(b.len(), |k| from + k);
+        let mut line_end = next_break(0);
+        let mut prev_char: Option<u64> = None;
+        let mut norm = std::mem::take(&mut s.norm);
+        for_each_full_token(piece, |t, ascii| {
+            if !title && t.start > line_end {
+                self.close_line(line_start, title, s);
+                line_start = s.toks.len();
+                prev_char = None;
+                line_end = next_break(t.start);
+            }
+            let at = base + t.start;
+            let (hash, term, number) = if ascii {
+                let low = &lower[at..at + t.text.len()];
+                let hash = self.tokens.hash_raw(low);
+                let number = t.kind == TokenKind::Number;
+                let form = term_form_bytes(low);
+                let form_hash = if form.len() == low.len() { hash } else { self.tokens.hash_raw(form) };
+                let stop = form.len() <= MAX_STOPWORD_BYTES && self.stopwords.contains(&form_hash);
+                let keep = number || (form.len() >= 2 && !stop);
+                (hash, if keep { form_hash | 1 } else { 0 }, number)
+            } else {
+                normalize_into(t.text, &mut norm);
+                let hash = self.tokens.hash(&norm);
+                match t.kind {
                     TokenKind::Char => {
+                        // A bigram with the previous token of the line, if it is a grapheme too.
                         let term = prev_char.map_or(0, |p| hash_u64s(&[p, hash], self.bigram_seed) | 1);
-                        prev_char = Some(hash);
-                        (term, false)
+                        (hash, term, false)
                     }
                     kind => {
-                        prev_char = None;
-                        let form = term_form(&s.norm);
+                        let form = term_form(&norm);
                         let number = kind == TokenKind::Number;
-                        let form_hash = if form.len() == s.norm.len() { hash } else { self.tokens.hash(form) };
+                        let form_hash = if form.len() == norm.len() { hash } else { self.tokens.hash(form) };
                         // Stopwords are at most 7 bytes: only short terms need the set look-up.
                         let stop = form.len() <= MAX_STOPWORD_BYTES && self.stopwords.contains(&form_hash);
                         let keep = number || (form.chars().nth(1).is_some() && !stop);
-                        (if keep { form_hash | 1 } else { 0 }, number)
+                        (hash, if keep { form_hash | 1 } else { 0 }, number)
                     }
-                };
-                s.toks.push(Tok {
-                    hash,
-                    off: (base_off + t.start) as u32,
-                    len: t.text.len() as u32,
-                    char: t.kind == TokenKind::Char,
-                    term,
-                    number,
-                    mid: !t.sentence_start && t.kind == TokenKind::Word,
-                    cap: t.capitalized,
-                });
+                }
+            };
+            if t.kind == TokenKind::Char {
+                prev_char = Some(hash);
+            } else {
+                prev_char = None;
             }
-            let end = s.toks.len();
-            if end > start {
-                s.line_buf.clear();
-                s.line_buf.extend(s.toks[start..end].iter().map(|t| t.hash));
-                let hash = hash_u64s(&s.line_buf, self.line_seed);
-                s.lines.push(Line { hash, start: start as u32, end: end as u32, title });
-            }
+            s.toks.push(Tok {
+                hash,
+                off: at as u32,
+                len: t.text.len() as u32,
+                char: t.kind == TokenKind::Char,
+                term,
+                number,
+                mid: !t.sentence_start && t.kind == TokenKind::Word,
+                cap: t.capitalized,
+            });
+        });
+        s.norm = norm;
+        self.close_line(line_start, title, s);
+    }
+
+    /// Records the tokens from `start` to the end of `s.toks` as a line, if any.
+    fn close_line(&self, start: usize, title: bool, s: &mut Scratch) {
+        let end = s.toks.len();
+        if end > start {
+            s.line_buf.clear();
+            s.line_buf.extend(s.toks[start..end].iter().map(|t| t.hash));
+            let hash = hash_u64s(&s.line_buf, self.line_seed);
+            s.lines.push(Line { hash, start: start as u32, end: end as u32, title });
         }
     }
 
     fn tokenize(&self, doc: &Document, s: &mut Scratch) {
         s.toks.clear();
         s.lines.clear();
+        let mut lower = std::mem::take(&mut s.lower);
         if let Some(title) = &doc.title {
             let mut segments = vec![title.as_str()];
             for sep in TITLE_SEPARATORS {
                 segments = segments.iter().flat_map(|p| p.split(sep)).collect();
             }
-            self.push_lines(title, segments.into_iter(), true, s);
+            lower.clear();
+            lower.extend(title.bytes().map(|c| c.to_ascii_lowercase()));
+            for piece in segments {
+                // Every segment is a sub-slice of the title: its offset is the address difference.
+                let at = piece.as_ptr() as usize - title.as_ptr() as usize;
+                self.push_tokens(title, &lower, at..at + piece.len(), true, s);
+            }
         }
-        self.push_lines(&doc.text, lines(&doc.text).map(|(_, l)| l), false, s);
+        lower.clear();
+        lower.extend(doc.text.bytes().map(|c| c.to_ascii_lowercase()));
+        self.push_tokens(&doc.text, &lower, 0..doc.text.len(), false, s);
+        s.lower = lower;
     }
 
     /// What `doc` contributes to the corpus statistics.
@@ -354,5 +401,100 @@ impl Analyzer {
         let rare_terms = rare.into_iter().filter_map(|(_, _, t)| profile.weight(t).map(|w| (t, w))).collect();
         let date = doc.date.or_else(|| find_date(&doc.text));
         Features { shingles, minhash, simhash, profile, rare_terms, date, content_tokens, total_tokens }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{lines, tokens};
+
+    /// The tokenization as first written: each line (or title segment) by
+    /// itself through [`tokens`] and [`normalize_into`]: the oracle for the
+    /// whole-text scan of [`Analyzer::tokenize`].
+    fn reference(an: &Analyzer, doc: &Document) -> (Vec<Tok>, Vec<Line>) {
+        let mut toks = Vec::new();
+        let mut out_lines = Vec::new();
+        let mut push = |base: &str, pieces: Vec<&str>, title: bool| {
+            for piece in pieces {
+                let base_off = piece.as_ptr() as usize - base.as_ptr() as usize;
+                let start = toks.len();
+                let mut prev_char: Option<u64> = None;
+                let mut norm = String::new();
+                for t in tokens(piece) {
+                    normalize_into(t.text, &mut norm);
+                    let hash = an.tokens.hash(&norm);
+                    let (term, number) = match t.kind {
+                        TokenKind::Char => {
+                            let term = prev_char.map_or(0, |p| hash_u64s(&[p, hash], an.bigram_seed) | 1);
+                            prev_char = Some(hash);
+                            (term, false)
+                        }
+                        kind => {
+                            prev_char = None;
+                            let form = term_form(&norm);
+                            let number = kind == TokenKind::Number;
+                            let form_hash = an.tokens.hash(form);
+                            let stop = an.stopwords.contains(&form_hash);
+                            let keep = number || (form.chars().nth(1).is_some() && !stop);
+                            (if keep { form_hash | 1 } else { 0 }, number)
+                        }
+                    };
+                    toks.push(Tok {
+                        hash,
+                        off: (base_off + t.start) as u32,
+                        len: t.text.len() as u32,
+                        char: t.kind == TokenKind::Char,
+                        term,
+                        number,
+                        mid: !t.sentence_start && t.kind == TokenKind::Word,
+                        cap: t.capitalized,
+                    });
+                }
+                let end = toks.len();
+                if end > start {
+                    let hashes: Vec<u64> = toks[start..end].iter().map(|t: &Tok| t.hash).collect();
+                    let hash = hash_u64s(&hashes, an.line_seed);
+                    out_lines.push(Line { hash, start: start as u32, end: end as u32, title });
+                }
+            }
+        };
+        if let Some(title) = &doc.title {
+            let mut segments = vec![title.as_str()];
+            for sep in TITLE_SEPARATORS {
+                segments = segments.iter().flat_map(|p| p.split(sep)).collect();
+            }
+            push(title, segments, true);
+        }
+        push(&doc.text, lines(&doc.text).map(|(_, l)| l).collect(), false);
+        (toks, out_lines)
+    }
+
+    /// Pieces whose concatenations meet the tokenizer's and the line splitter's cases.
+    #[rustfmt::skip]
+    const PIECES: &[&str] = &[
+        "a", "Z", "7", "_", ".", ",", ";", ":", "'", "'s", "’s", " ", "  ", "\t", "\n", "\r\n", "\n\n", "-", " - ",
+        " | ", "\"", "é", "\u{301}", "\u{200D}", "’", "北", "京", "ア", "ー", "ก", "\u{E34}", "😀", "א", "٣", "Ｑ",
+        "\u{00A0}", "\u{3000}", "\u{2028}", "\u{85}", "Word", "ÉTÉ", "42", "the", "The", "Putin", "it's", "and", "x",
+        "Kim's", "1,700", "?", "!",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn whole_text_tokenization_equals_line_by_line(
+            body in proptest::collection::vec(proptest::sample::select(PIECES), 0..60),
+            title in proptest::option::of(proptest::collection::vec(proptest::sample::select(PIECES), 0..12)),
+        ) {
+            let an = Analyzer::new(Config::default()).unwrap();
+            let mut doc = Document::new("d", body.concat());
+            if let Some(t) = title {
+                doc = doc.with_title(t.concat());
+            }
+            let mut s = Scratch::default();
+            an.tokenize(&doc, &mut s);
+            let (toks, lines) = reference(&an, &doc);
+            proptest::prop_assert_eq!(&s.toks, &toks);
+            proptest::prop_assert_eq!(&s.lines, &lines);
+        }
     }
 }

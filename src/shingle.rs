@@ -18,7 +18,7 @@
 //! document has none, and an empty set never matches anything.
 
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s};
-use crate::text::{for_each_token, normalize_into};
+use crate::text::{Origin, for_each_token, normalize_into};
 
 /// Seeded hash of one normalized token.
 #[inline]
@@ -34,6 +34,12 @@ impl TokenHasher {
     /// A hasher for `seed`.
     pub fn new(seed: u64) -> TokenHasher {
         TokenHasher(derive_seed(seed, domain::TOKEN))
+    }
+
+    /// The hash of a normalized token given as bytes (equal to [`hash`](Self::hash) of the same bytes).
+    #[inline]
+    pub(crate) fn hash_raw(self, normalized: &[u8]) -> u64 {
+        hash_bytes(normalized, self.0)
     }
 
     /// The hash of one normalized token (equal to [`token_hash`]).
@@ -54,8 +60,8 @@ pub fn hash_tokens(text: &str, seed: u64, out: &mut Vec<u64>) {
     let hasher = TokenHasher::new(seed);
     let lower: Vec<u8> = text.bytes().map(|b| b.to_ascii_lowercase()).collect();
     let mut buf = String::new();
-    for_each_token(text, |start, t, ascii| {
-        out.push(if ascii {
+    for_each_token(text, |start, t, origin| {
+        out.push(if origin == Origin::Ascii {
             hash_bytes(&lower[start..start + t.len()], hasher.0)
         } else {
             normalize_into(t, &mut buf);

@@ -83,10 +83,20 @@ pub fn tokens(text: &str) -> Tokens<'_> {
     Tokens { text, words: Words::new(text), chars: None, last_end: 0 }
 }
 
-/// Calls `f(start, token, ascii)` for each token of `text` in order: the
+/// Where [`for_each_token`] found a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The ASCII scanner: the token is ASCII.
+    Ascii,
+    /// UAX #29 word segmentation of a chunk holding a non-ASCII byte.
+    Unicode,
+    /// A grapheme of a word of a spaceless script, which ends at the given offset.
+    Run(usize),
+}
+
+/// Calls `f(start, token, origin)` for each token of `text` in order: the
 /// byte offset and text of every [`Token`] of [`tokens`], without the rest,
-/// and whether the token was found by the ASCII scanner (then it is ASCII;
-/// `false` says nothing).
+/// and where the token came from ([`Origin`]).
 ///
 /// The segmentation of [`Words`], found another way: the ASCII words are
 /// the runs of word bytes in a bit mask of the text (a word never spans
@@ -94,7 +104,7 @@ pub fn tokens(text: &str) -> Tokens<'_> {
 /// (`MidLetter`, `MidNum`, `MidNumLet`, `Single_Quote`); the chunks holding a
 /// non-ASCII byte are cleared from the mask and segmented by UAX #29, in
 /// text order.
-pub(crate) fn for_each_token<'a, F: FnMut(usize, &'a str, bool)>(text: &'a str, mut f: F) {
+pub(crate) fn for_each_token<'a, F: FnMut(usize, &'a str, Origin)>(text: &'a str, mut f: F) {
     let b = text.as_bytes();
     let mut mask = word_mask(b);
     let mut chunks = Vec::new();
@@ -117,7 +127,7 @@ pub(crate) fn for_each_token<'a, F: FnMut(usize, &'a str, bool)>(text: &'a str, 
         // `unicode_words` keeps segments with at least one alphanumeric
         // character (only a run starting with `_` can lack one).
         if b[start] != b'_' || b[start..end].iter().any(u8::is_ascii_alphanumeric) {
-            f(start, &text[start..end], true);
+            f(start, &text[start..end], Origin::Ascii);
         }
     };
     let mut edges = Edges { mask: &mask, next: 0, bits: 0, carry: 0 };
@@ -141,14 +151,56 @@ pub(crate) fn for_each_token<'a, F: FnMut(usize, &'a str, bool)>(text: &'a str, 
     }
 }
 
+/// Calls `f(token, ascii)` for every [`Token`] of [`tokens`], in order, with
+/// the same fields, found by [`for_each_token`]'s faster scan; `ascii` as there.
+///
+/// Kind, capital and sentence start come from the token's text and the gap
+/// before it, as [`Tokens`] computes them; the graphemes of a run of a
+/// spaceless script never start a sentence, and the gap after the run starts
+/// at the run's end.
+pub(crate) fn for_each_full_token<'a>(text: &'a str, mut f: impl FnMut(Token<'a>, bool)) {
+    let b = text.as_bytes();
+    let mut last_end = 0usize;
+    for_each_token(text, |start, word, origin| {
+        if let Origin::Run(run_end) = origin {
+            last_end = run_end;
+            let first = word.chars().next().unwrap_or(' ');
+            let token = if is_spaceless_script(first) {
+                Token { text: word, start, kind: TokenKind::Char, capitalized: false, sentence_start: false }
+            } else {
+                let kind = if first.is_numeric() { TokenKind::Number } else { TokenKind::Word };
+                Token { text: word, start, kind, capitalized: first.is_uppercase(), sentence_start: false }
+            };
+            f(token, false);
+            return;
+        }
+        let sentence_start = last_end == 0 || b[last_end.min(start)..start].iter().any(|&c| is_sentence_gap_byte(c));
+        last_end = start + word.len();
+        let ascii = origin == Origin::Ascii;
+        let (numeric, capitalized) = if ascii || word.is_ascii() {
+            (word.bytes().any(|c| c.is_ascii_digit()), word.as_bytes()[0].is_ascii_uppercase())
+        } else {
+            (word.chars().any(char::is_numeric), word.chars().next().is_some_and(char::is_uppercase))
+        };
+        let kind = if numeric { TokenKind::Number } else { TokenKind::Word };
+        f(Token { text: word, start, kind, capitalized, sentence_start }, ascii);
+    });
+}
+
+/// A byte in the gap before a token that makes it start a sentence.
+#[inline(always)]
+fn is_sentence_gap_byte(c: u8) -> bool {
+    matches!(c, b'.' | b'!' | b'?' | b'\n' | b':' | b';')
+}
+
 /// The tokens of the whitespace-separated chunk `text[at..end]` that holds a
 /// non-ASCII byte, as [`Tokens`] gives them.
-fn unicode_chunk_tokens<'a>(text: &'a str, at: usize, end: usize, f: &mut dyn FnMut(usize, &'a str, bool)) {
+fn unicode_chunk_tokens<'a>(text: &'a str, at: usize, end: usize, f: &mut dyn FnMut(usize, &'a str, Origin)) {
     let base = segment_start(text, at);
     for (off, word) in text[base..end].unicode_word_indices() {
         let start = base + off;
         if !is_spaceless_script(word.chars().next().unwrap_or(' ')) {
-            f(start, word, false);
+            f(start, word, Origin::Unicode);
             continue;
         }
         // As in `Tokens::next`: graphemes of the run, keeping the spaceless
@@ -156,7 +208,7 @@ fn unicode_chunk_tokens<'a>(text: &'a str, at: usize, end: usize, f: &mut dyn Fn
         for (off, g) in word.grapheme_indices(true) {
             let first = g.chars().next().unwrap_or(' ');
             if is_spaceless_script(first) || first.is_alphanumeric() {
-                f(start + off, g, false);
+                f(start + off, g, Origin::Run(start + word.len()));
             }
         }
     }
@@ -545,6 +597,14 @@ pub fn term_form(normalized: &str) -> &str {
     if t.is_empty() { normalized } else { t }
 }
 
+/// [`term_form`] of an ASCII normalized token, as bytes.
+#[inline]
+pub(crate) fn term_form_bytes(normalized: &[u8]) -> &[u8] {
+    let t = normalized.strip_suffix(b"'s").unwrap_or(normalized);
+    let t = t.strip_suffix(b"'").unwrap_or(t);
+    if t.is_empty() { normalized } else { t }
+}
+
 /// Iterator over the non-blank lines of a text with their byte offsets.
 ///
 /// A line is a run of text between `\n` (a `\r` before it is dropped).
@@ -676,10 +736,19 @@ mod tests {
         fn for_each_token_equals_tokens(parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..40)) {
             let s: String = parts.concat();
             let mut got = Vec::new();
-            for_each_token(&s, |at, t, ascii| got.push((at, t, ascii)));
+            for_each_token(&s, |at, t, origin| got.push((at, t, origin == Origin::Ascii)));
             proptest::prop_assert!(got.iter().all(|&(_, t, ascii)| !ascii || t.is_ascii()));
             let got: Vec<(usize, &str)> = got.into_iter().map(|(at, t, _)| (at, t)).collect();
             let want: Vec<(usize, &str)> = tokens(&s).map(|t| (t.start, t.text)).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn full_tokens_equal_tokens(parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..40)) {
+            let s: String = parts.concat();
+            let mut got = Vec::new();
+            for_each_full_token(&s, |t, _| got.push(t));
+            let want: Vec<Token<'_>> = tokens(&s).collect();
             proptest::prop_assert_eq!(got, want);
         }
 
