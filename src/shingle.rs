@@ -188,10 +188,36 @@ impl ShingleSet {
     }
 }
 
+/// `|A ∩ B|` of two sorted, de-duplicated slices, four elements of each at
+/// a time: the 16 equality tests of two blocks have no branches (they
+/// vectorize), and the block with the smaller last element moves on (both
+/// on a tie). Every equal pair is counted once, when the two blocks holding
+/// it meet: a block is passed only when all its elements are at most the
+/// other block's last, which the other side's later elements exceed. The
+/// tails go through [`merge_intersection_len`].
+fn sorted_intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
+    const W: usize = 4;
+    let (mut i, mut j, mut n) = (0, 0, 0usize);
+    while i + W <= a.len() && j + W <= b.len() {
+        let (x, y) = (&a[i..i + W], &b[j..j + W]);
+        let mut c = 0u32;
+        for &u in x {
+            for &v in y {
+                c += u32::from(u == v);
+            }
+        }
+        n += c as usize;
+        let (xl, yl) = (x[W - 1], y[W - 1]);
+        i += W * usize::from(xl <= yl);
+        j += W * usize::from(yl <= xl);
+    }
+    n + merge_intersection_len(&a[i..], &b[j..])
+}
+
 /// `|A ∩ B|` of two sorted, de-duplicated slices, by a branch-free merge:
 /// the comparisons become flag arithmetic, so the unpredictable branches of
 /// a textbook merge disappear.
-fn sorted_intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
+fn merge_intersection_len<T: Ord + Copy>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
@@ -273,6 +299,21 @@ impl Fingerprints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn block_intersection_equals_merge(
+            a in proptest::collection::btree_set(0u32..200, 0..80),
+            b in proptest::collection::btree_set(0u32..200, 0..80),
+        ) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let want = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            proptest::prop_assert_eq!(sorted_intersection_len(&a, &b), want);
+            proptest::prop_assert_eq!(merge_intersection_len(&a, &b), want);
+            let (a64, b64): (Vec<u64>, Vec<u64>) = (a.iter().map(|&x| u64::from(x)).collect(), b.iter().map(|&x| u64::from(x)).collect());
+            proptest::prop_assert_eq!(sorted_intersection_len(&a64, &b64), want);
+        }
+    }
 
     #[test]
     fn short_docs_one_shingle_empty_none() {
