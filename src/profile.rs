@@ -86,17 +86,16 @@ impl Profile {
     /// Exact cosine similarity in [0, 1] (0 when either profile is empty).
     pub fn cosine(&self, other: &Profile) -> f64 {
         let (a, b) = (&self.ids, &other.ids);
+        let (wa, wb) = (&self.weights[..a.len()], &other.weights[..b.len()]);
         let (mut i, mut j, mut dot) = (0, 0, 0f64);
+        // A branch-free merge: the unpredictable three-way branch becomes
+        // flag arithmetic and a select.
         while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += f64::from(self.weights[i]) * f64::from(other.weights[j]);
-                    i += 1;
-                    j += 1;
-                }
-            }
+            let (x, y) = (a[i], b[j]);
+            let product = f64::from(wa[i]) * f64::from(wb[j]);
+            dot += if x == y { product } else { 0.0 };
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
         }
         dot.clamp(0.0, 1.0)
     }
