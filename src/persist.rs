@@ -4,14 +4,14 @@
 //! are rebuilt from the sketches on load, exactly as the adds built them, so
 //! a loaded detector continues the stream as the saved one would have.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //! All integers little-endian.
 //!
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `SAMESTRY` |
 //! | 4 | format version (`u32`) |
-//! | 4 | number of sections (`u32`, 4 in version 1) |
+//! | 4 | number of sections (`u32`, 4) |
 //! | … | the sections, in the order `CONF`, `STAT`, `DOCS`, `LIVE` |
 //!
 //! Each section is a 4-byte tag, the payload length (`u64`), the seeded
@@ -26,6 +26,8 @@
 //!
 //! Features depend on the hashing (pinned by `tests/golden.rs`): any change
 //! of hashing or of the per-document features bumps the format version.
+//! Version 2 (invisible format characters removed from tokens) refuses
+//! version 1 files with [`ErrorKind::UnsupportedStateVersion`](crate::ErrorKind).
 //!
 //! # Atomic saves
 //! [`Detector::save`] writes a temporary file in the target's folder, flushes
@@ -54,7 +56,7 @@ use crate::text::date::Date;
 /// The state file's magic bytes.
 pub const MAGIC: [u8; 8] = *b"SAMESTRY";
 /// The state format version this build reads and writes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Section tags, in file order.
 pub const SECTIONS: [[u8; 4]; 4] = [*b"CONF", *b"STAT", *b"DOCS", *b"LIVE"];
 /// Seed of the section checksums.

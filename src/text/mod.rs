@@ -8,6 +8,10 @@
 //! * curly and straight quotes and apostrophes, primes and the modifier
 //!   apostrophe fold to `'` and `"`; the Unicode dashes to `-`;
 //! * full-width forms (U+FF01–U+FF5E) fold to their ASCII counterparts;
+//! * invisible format characters (soft hyphen, zero-width space and joiners,
+//!   directional marks, embeddings, overrides and isolates, word joiner,
+//!   byte order mark) are removed: UAX #29 keeps them inside the word they
+//!   follow, and a copy without them must tokenize alike;
 //! * numbers are kept as tokens ([`TokenKind::Number`]).
 //!
 //! Scripts written without spaces between words (Han, Hiragana, Katakana,
@@ -562,6 +566,15 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Invisible format characters (`Default_Ignorable_Code_Point` with
+/// general category Cf) that change no reading of the text.
+#[inline]
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{61C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
 /// Writes the normalized form of `token` into `out` (cleared first).
 ///
 /// # Example
@@ -580,6 +593,9 @@ pub fn normalize_into(token: &str, out: &mut String) {
         return;
     }
     for c in token.chars() {
+        if is_invisible_format(c) {
+            continue;
+        }
         let c = fold_char(c);
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
