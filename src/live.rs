@@ -56,7 +56,7 @@ use rustc_hash::FxHashMap;
 use crate::analyze::{Features, Scratch};
 use crate::cluster::Linkage;
 use crate::config::Config;
-use crate::detector::{Detector, term_candidates};
+use crate::detector::{Accumulator, Detector, term_candidates};
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
@@ -215,7 +215,7 @@ pub(crate) struct Live {
     pub terms: TermIndex,
     /// Buffers reused by every `add`.
     pub scratch: Scratch,
-    pub acc: FxHashMap<u32, (f32, u32)>,
+    pub acc: Accumulator,
 }
 
 impl Live {
@@ -235,7 +235,7 @@ impl Live {
             hamming: HammingIndex::new(cfg.simhash_distance),
             terms: TermIndex::new(),
             scratch: Scratch::default(),
-            acc: FxHashMap::default(),
+            acc: Accumulator::default(),
         }
     }
 
