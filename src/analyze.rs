@@ -79,6 +79,22 @@ struct Tok {
     cap: bool,
 }
 
+impl Tok {
+    /// The record of token `t` found at byte `off` of its title or body.
+    fn of(t: &crate::text::Token<'_>, off: usize, hash: u64, term: u64, number: bool) -> Tok {
+        Tok {
+            hash,
+            off: off as u32,
+            len: t.text.len() as u32,
+            char: t.kind == TokenKind::Char,
+            term,
+            number,
+            mid: !t.sentence_start && t.kind == TokenKind::Word,
+            cap: t.capitalized,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Line {
     hash: u64,
@@ -203,16 +219,7 @@ impl Analyzer {
             } else {
                 prev_char = None;
             }
-            s.toks.push(Tok {
-                hash,
-                off: at as u32,
-                len: t.text.len() as u32,
-                char: t.kind == TokenKind::Char,
-                term,
-                number,
-                mid: !t.sentence_start && t.kind == TokenKind::Word,
-                cap: t.capitalized,
-            });
+            s.toks.push(Tok::of(&t, at, hash, term, number));
         });
         s.norm = norm;
         self.close_line(line_start, title, s);
@@ -440,16 +447,7 @@ mod tests {
                             (if keep { form_hash | 1 } else { 0 }, number)
                         }
                     };
-                    toks.push(Tok {
-                        hash,
-                        off: (base_off + t.start) as u32,
-                        len: t.text.len() as u32,
-                        char: t.kind == TokenKind::Char,
-                        term,
-                        number,
-                        mid: !t.sentence_start && t.kind == TokenKind::Word,
-                        cap: t.capitalized,
-                    });
+                    toks.push(Tok::of(&t, base_off + t.start, hash, term, number));
                 }
                 let end = toks.len();
                 if end > start {
