@@ -303,11 +303,11 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
     }
     eprintln!(
         "{}: held {held_before} documents; added {added} ({new_stories} new stories), {known} already indexed, \
-         {expired} expired; now {} documents in {} stories; saved ({:.0} docs/s)",
+         {expired} expired; now {} documents in {} stories; saved{}",
         index.display(),
         detector.len(),
         detector.stories().len(),
-        added as f64 / secs.max(1e-9)
+        if added > 0 { format!(" ({:.0} docs/s)", added as f64 / secs.max(1e-9)) } else { String::new() }
     );
     ExitCode::SUCCESS
 }
