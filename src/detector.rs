@@ -292,9 +292,9 @@ fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T,
     items.iter().enumerate().map(|(i, t)| f(i, t, &mut s)).collect()
 }
 
-/// Sorts (key, document) entries; the order is total, so the result does
-/// not depend on the number of threads.
-fn sort_entries(entries: &mut [(u64, u32)]) {
+/// Sorts (key, document) entries or pairs; the order is total, so the
+/// result does not depend on the number of threads.
+fn sort_entries<T: Ord + Send>(entries: &mut [T]) {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
@@ -447,7 +447,7 @@ impl Detector {
         for (i, js) in chosen.into_iter().enumerate() {
             pairs.extend(js.into_iter().map(|j| ((i as u32).min(j), (i as u32).max(j))));
         }
-        pairs.sort_unstable();
+        sort_entries(&mut pairs);
         pairs.dedup();
         pairs
     }
