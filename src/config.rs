@@ -1,6 +1,6 @@
 //! The detector's parameters, validated once by the builder.
 
-use crate::cluster::Linkage;
+use crate::cluster::{CohesionGuard, Linkage};
 use crate::error::Error;
 use crate::lsh::LshParams;
 use crate::minhash::{MAX_PERMUTATIONS, MinHashKind};
@@ -37,6 +37,7 @@ pub(crate) struct Config {
     pub boilerplate_max_tokens: usize,
     pub story_threshold: f64,
     pub linkage: Linkage,
+    pub cohesion_guard: Option<CohesionGuard>,
     pub max_document_bytes: usize,
     pub max_documents: usize,
     pub retention_days: Option<u32>,
@@ -73,6 +74,7 @@ impl Default for Config {
             boilerplate_max_tokens: 20,
             story_threshold: 0.24,
             linkage: Linkage::Average,
+            cohesion_guard: Some(CohesionGuard::default()),
             max_document_bytes: 16 << 20,
             max_documents: u32::MAX as usize - 1,
             retention_days: None,
@@ -111,6 +113,14 @@ impl Config {
             return Err(Error::param("story_threshold", format!("must be in (0, 1], got {}", self.story_threshold)));
         }
         unit("candidate_df_fraction", self.candidate_df_fraction)?;
+        if let Some(g) = self.cohesion_guard {
+            if !(g.ratio.is_finite() && (0.0..=4.0).contains(&g.ratio)) {
+                return Err(Error::param("cohesion_guard", format!("ratio must be in [0, 4], got {}", g.ratio)));
+            }
+            if g.min_size < 2 {
+                return Err(Error::param("cohesion_guard", format!("min_size must be at least 2, got {}", g.min_size)));
+            }
+        }
         if self.candidate_budget == 0 {
             return Err(Error::param("candidate_budget", "must be positive"));
         }

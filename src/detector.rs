@@ -3,7 +3,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analyze::{Analyzer, Features, Scratch};
-use crate::cluster::{Clustering, Linkage, ScoredPair, cluster_labels};
+use crate::cluster::{Clustering, CohesionGuard, Linkage, ScoredPair, cluster_labels_with};
 use crate::config::Config;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
@@ -117,6 +117,10 @@ impl DetectorBuilder {
         story_threshold: f64,
         /// Clustering policy (default average linkage).
         linkage: Linkage,
+        /// Average linkage's guard against joining two well-formed stories
+        /// that are only loosely alike (default `Some` ratio 0.9, clusters of
+        /// at least 5; `None` turns it off). See the [`cluster`](crate::cluster) module docs.
+        cohesion_guard: Option<CohesionGuard>,
         /// Largest accepted document (text + title) in bytes (default 16 MiB).
         max_document_bytes: usize,
         /// Most documents one detector holds or one batch may have (default 2³² − 2).
@@ -476,8 +480,8 @@ impl Detector {
             .filter(|p| p.scores.similarity > 0.0)
             .map(|p| (p.a, p.b, f64::from(p.scores.similarity)))
             .collect();
-        let labels = cluster_labels(n, &edges, cfg.story_threshold, cfg.linkage);
-        Clustering::new(labels, pairs)
+        let labels = cluster_labels_with(&vec![1; n], &edges, cfg.story_threshold, cfg.linkage, cfg.cohesion_guard);
+        Clustering::new(labels, pairs).with_guard(cfg.cohesion_guard)
     }
 
     /// Collapses exact duplicates (documents with identical features, i.e.
@@ -544,7 +548,7 @@ impl Detector {
             .filter(|p| p.scores.similarity > 0.0)
             .map(|p| (p.a, p.b, f64::from(p.scores.similarity)))
             .collect();
-        let local = crate::cluster::cluster_labels_weighted(&dups.weights, &edges, cfg.story_threshold, cfg.linkage);
+        let local = cluster_labels_with(&dups.weights, &edges, cfg.story_threshold, cfg.linkage, cfg.cohesion_guard);
         let mut node = vec![0u32; n];
         for (k, &r) in dups.reps.iter().enumerate() {
             node[r as usize] = k as u32;
@@ -576,7 +580,7 @@ impl Detector {
             .into_iter()
             .map(|p| ScoredPair { a: dups.reps[p.a as usize], b: dups.reps[p.b as usize], scores: p.scores })
             .collect();
-        Clustering::with_duplicates(labels, pairs, dups.rep_of.clone(), dup_scores)
+        Clustering::with_duplicates(labels, pairs, dups.rep_of.clone(), dup_scores).with_guard(cfg.cohesion_guard)
     }
 
     /// The pipeline after features: exact duplicates collapsed, candidates,

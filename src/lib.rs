@@ -112,7 +112,7 @@ pub mod stats;
 pub mod text;
 
 pub use analyze::Features;
-pub use cluster::{Clustering, Linkage, ScoredPair};
+pub use cluster::{Clustering, CohesionGuard, Linkage, ScoredPair};
 pub use config::DEFAULT_SEED;
 pub use detector::{Detector, DetectorBuilder, Duplicates};
 pub use document::Document;

@@ -33,6 +33,15 @@
 //! joined an older, similar event moves out once its own event's dated
 //! reports arrive.
 //!
+//! The batch [`CohesionGuard`](crate::CohesionGuard) applies too: two
+//! stories of at least its `min_size` merge only when their average cross
+//! similarity also reaches its ratio of the lower of their cohesions. As a
+//! stream sees groups only as they form, a story holding at least twice
+//! `min_size` documents is re-clustered the same way after each add that
+//! joins it, and splits (as above) when it holds two stories the guard keeps
+//! apart: reports of a second event of the same kind that first joined the
+//! earlier event's story move out once they form a group of their own.
+//!
 //! # Expiry
 //! With [`retention_days`](crate::DetectorBuilder::retention_days), each
 //! document has a *time*: its date (given, found in the text, or inherited
@@ -407,7 +416,13 @@ impl Live {
         }
         // Members are in insertion order, and labels are numbered by first
         // member: part 0 holds the oldest member and keeps the id.
-        let labels = crate::cluster::cluster_labels(members.len(), &edges, cfg.story_threshold, cfg.linkage);
+        let labels = crate::cluster::cluster_labels_with(
+            &vec![1; members.len()],
+            &edges,
+            cfg.story_threshold,
+            cfg.linkage,
+            cfg.cohesion_guard,
+        );
         let parts = labels.iter().max().map_or(0, |&m| m as usize + 1);
         if parts < 2 {
             return Vec::new();
@@ -658,7 +673,19 @@ impl Detector {
                         Linkage::Single => f64::from(s.similarity),
                         _ => {
                             let size = |st: StoryId| live.stories.get(&st).map_or(1, Vec::len) as f64;
-                            live.link_sum(story, other) / (size(story) * size(other))
+                            let avg = live.link_sum(story, other) / (size(story) * size(other));
+                            // The batch cohesion guard: two well-formed stories
+                            // join only when about as alike as each is within.
+                            match cfg.cohesion_guard {
+                                Some(g) if size(story).min(size(other)) >= f64::from(g.min_size.max(2)) => {
+                                    let cohesion = |st: StoryId| {
+                                        let k = size(st);
+                                        live.link_sum(st, st) / 2.0 / (k * (k - 1.0) / 2.0)
+                                    };
+                                    if avg < g.ratio * cohesion(story).min(cohesion(other)) { 0.0 } else { avg }
+                                }
+                                _ => avg,
+                            }
                         }
                     };
                     if v >= cfg.story_threshold && best.is_none_or(|(b, bv)| v > bv || (v == bv && other < b)) {
@@ -691,6 +718,16 @@ impl Detector {
             for st in stories_hit {
                 split_off.extend(live.recluster(cfg, st));
             }
+            story = live.doc(slot).map_or(story, |d| d.story);
+        }
+        // The cohesion guard looks at whole groups, which a stream sees only
+        // as they form: a story large enough to hold two guarded groups is
+        // re-clustered with the batch linkage when it grows, and splits when
+        // it holds two stories the guard keeps apart.
+        if let (Linkage::Average, Some(g)) = (cfg.linkage, cfg.cohesion_guard)
+            && live.stories.get(&story).map_or(0, Vec::len) >= 2 * g.min_size.max(2) as usize
+        {
+            split_off.extend(live.recluster(cfg, story));
             story = live.doc(slot).map_or(story, |d| d.story);
         }
         let expired = live.expire(cfg);

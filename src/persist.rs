@@ -40,7 +40,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analyze::{Analyzer, Features};
-use crate::cluster::Linkage;
+use crate::cluster::{CohesionGuard, Linkage};
 use crate::config::Config;
 use crate::detector::Detector;
 use crate::error::{Error, ErrorKind};
@@ -256,6 +256,10 @@ fn write_config(w: &mut Writer, c: &Config) {
         Linkage::Single => 1,
         _ => 0,
     });
+    w.u8(u8::from(c.cohesion_guard.is_some()));
+    let g = c.cohesion_guard.unwrap_or_default();
+    w.f64(g.ratio);
+    w.u32(g.min_size);
     w.len(c.max_document_bytes);
     w.len(c.max_documents);
     w.opt_u32(c.retention_days);
@@ -298,6 +302,11 @@ fn read_config(r: &mut Reader<'_>) -> DecodeResult<Config> {
             0 => Linkage::Average,
             1 => Linkage::Single,
             v => return Err(format!("unknown linkage {v}")),
+        },
+        cohesion_guard: {
+            let on = r.bool()?;
+            let g = CohesionGuard { ratio: r.f64()?, min_size: r.u32()? };
+            on.then_some(g)
         },
         max_document_bytes: r.usize()?,
         max_documents: r.usize()?,

@@ -115,11 +115,22 @@ proptest! {
                 docs.push(d);
             }
         }
-        let det = Detector::new();
-        let c = det.cluster(&docs).unwrap();
-        let want = oracle(&det, &docs);
+        // Exact equality holds for plain average linkage. The cohesion guard
+        // (on by default) decides on whole groups, so the order in which
+        // equal similarities are merged (copies tie with each other) can
+        // change which groups it holds apart: with it, copies still share a
+        // story and re-cutting reproduces the labels.
+        let plain = Detector::builder().cohesion_guard(None).build().unwrap();
+        let c = plain.cluster(&docs).unwrap();
+        let want = oracle(&plain, &docs);
         prop_assert_eq!(c.labels(), want.as_slice());
-        prop_assert_eq!(c.labels_at(det.story_threshold(), samestory::Linkage::Average), c.labels());
+        prop_assert_eq!(c.labels_at(plain.story_threshold(), samestory::Linkage::Average), c.labels());
+        let det = Detector::new();
+        let guarded = det.cluster(&docs).unwrap();
+        prop_assert_eq!(guarded.labels_at(det.story_threshold(), samestory::Linkage::Average), guarded.labels());
+        for i in 0..docs.len() {
+            prop_assert!(guarded.same_story(guarded.representative(i), i));
+        }
         for i in 0..docs.len() {
             let r = c.representative(i);
             prop_assert!(r <= i);
