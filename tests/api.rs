@@ -6,9 +6,9 @@ use std::path::Path;
 use samestory::io::{BadLine, Corpus, ReadOptions, read_jsonl, read_path};
 use samestory::lsh::{BandIndex, HammingIndex, LshParams, TermIndex};
 use samestory::{
-    Assignment, Clustering, CorpusStats, Date, Detector, DetectorBuilder, Document, Error, ErrorKind, Features,
-    Linkage, Match, MinHashKind, MinHashSketch, MinHasher, PairScores, Profile, ScoredPair, ShingleSet, SimHash,
-    SimHasher, StoryId,
+    Assignment, Clustering, CohesionGuard, CorpusStats, Date, Detector, DetectorBuilder, Document, Error, ErrorKind,
+    Features, Linkage, Match, MinHashKind, MinHashSketch, MinHasher, PairScores, Profile, ScoredPair, ShingleSet,
+    SimHash, SimHasher, StoryId,
 };
 
 const KIM: &str = "Russian President Vladimir Putin showed North Korean leader Kim Jong Un around the \
@@ -51,6 +51,7 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<StoryId>();
     assert_send_sync::<Date>();
     assert_send_sync::<Linkage>();
+    assert_send_sync::<CohesionGuard>();
     assert_send_sync::<BandIndex>();
     assert_send_sync::<HammingIndex>();
     assert_send_sync::<TermIndex>();
@@ -150,6 +151,9 @@ fn builder_rejects_each_bad_parameter_by_name() {
         outside_window_factor(f64::NAN) => "outside_window_factor";
         max_document_bytes(0) => "max_document_bytes";
         max_documents(0) => "max_documents";
+        cohesion_guard(Some(CohesionGuard { ratio: -0.1, min_size: 5 })) => "cohesion_guard";
+        cohesion_guard(Some(CohesionGuard { ratio: f64::NAN, min_size: 5 })) => "cohesion_guard";
+        cohesion_guard(Some(CohesionGuard { ratio: 0.9, min_size: 1 })) => "cohesion_guard";
     }
 }
 
