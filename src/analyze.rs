@@ -256,6 +256,10 @@ impl Analyzer {
         lower.clear();
         lower.extend(doc.text.bytes().map(|c| c.to_ascii_lowercase()));
         self.push_tokens(&doc.text, &lower, 0..doc.text.len(), false, s);
+        // A buffer grown by one huge document is not kept for small ones.
+        if lower.capacity() > (1 << 20) && lower.capacity() > 4 * lower.len() {
+            lower = Vec::new();
+        }
         s.lower = lower;
     }
 

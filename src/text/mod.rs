@@ -8,10 +8,12 @@
 //! * curly and straight quotes and apostrophes, primes and the modifier
 //!   apostrophe fold to `'` and `"`; the Unicode dashes to `-`;
 //! * full-width forms (U+FF01–U+FF5E) fold to their ASCII counterparts;
-//! * invisible format characters (soft hyphen, zero-width space and joiners,
+//! * invisible characters are removed: soft hyphen, zero-width joiners,
 //!   directional marks, embeddings, overrides and isolates, word joiner,
-//!   byte order mark) are removed: UAX #29 keeps them inside the word they
-//!   follow, and a copy without them must tokenize alike;
+//!   byte order mark, combining grapheme joiner, variation selectors and
+//!   tag characters. UAX #29 keeps them inside the word they follow
+//!   (rule WB4), and a copy without them must tokenize alike. (A zero-width
+//!   space instead splits words, so it never reaches a token.)
 //! * numbers are kept as tokens ([`TokenKind::Number`]).
 //!
 //! Scripts written without spaces between words (Han, Hiragana, Katakana,
@@ -156,7 +158,8 @@ pub(crate) fn for_each_token<'a, F: FnMut(usize, &'a str, Origin)>(text: &'a str
 }
 
 /// Calls `f(token, ascii)` for every [`Token`] of [`tokens`], in order, with
-/// the same fields, found by [`for_each_token`]'s faster scan; `ascii` as there.
+/// the same fields, found by [`for_each_token`]'s faster scan; `ascii` is
+/// `origin == Origin::Ascii` there.
 ///
 /// Kind, capital and sentence start come from the token's text and the gap
 /// before it, as [`Tokens`] computes them; the graphemes of a run of a
@@ -566,13 +569,15 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Invisible format characters (`Default_Ignorable_Code_Point` with
-/// general category Cf) that change no reading of the text.
+/// Invisible characters that change no reading of the text: the
+/// `Default_Ignorable_Code_Point` format characters (general category Cf),
+/// the combining grapheme joiner, variation selectors and tag characters.
 #[inline]
 fn is_invisible_format(c: char) -> bool {
     matches!(c,
-        '\u{AD}' | '\u{61C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// Writes the normalized form of `token` into `out` (cleared first).
