@@ -183,49 +183,6 @@ impl Default for Detector {
     }
 }
 
-/// Per-document sums of term-index evidence: a dense array indexed by
-/// document number (grown on demand) and the list of numbers touched, so a
-/// posting costs an array update instead of a hash-map probe and clearing
-/// costs the touched entries only. Every sum adds the same products in the
-/// same order as a map would, so results do not depend on the structure.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Accumulator {
-    /// (dot product, shared terms) per document number; zero when untouched.
-    sums: Vec<(f32, u32)>,
-    touched: Vec<u32>,
-}
-
-impl Accumulator {
-    fn clear(&mut self) {
-        for &j in &self.touched {
-            self.sums[j as usize] = (0.0, 0);
-        }
-        self.touched.clear();
-    }
-
-    #[inline]
-    fn add(&mut self, j: u32, product: f32) {
-        let i = j as usize;
-        if i >= self.sums.len() {
-            self.sums.resize((i + 1).next_power_of_two(), (0.0, 0));
-        }
-        let e = &mut self.sums[i];
-        if e.1 == 0 {
-            self.touched.push(j);
-        }
-        e.0 += product;
-        e.1 += 1;
-    }
-
-    /// (dot product, document, shared terms) of every touched document.
-    fn entries(&self) -> impl Iterator<Item = (f32, u32, u32)> + '_ {
-        self.touched.iter().map(|&j| {
-            let (dot, shared) = self.sums[j as usize];
-            (dot, j, shared)
-        })
-    }
-}
-
 /// Event-level candidates of one document from the term index: documents
 /// sharing its rare terms, ranked by the partial dot product of the two
 /// profiles over those terms (a lower bound of their cosine), kept when it
@@ -238,7 +195,7 @@ pub(crate) fn term_candidates(
     terms: &TermIndex,
     cap: usize,
     date: &dyn Fn(u32) -> Option<Date>,
-    acc: &mut Accumulator,
+    acc: &mut FxHashMap<u32, (f32, u32)>,
 ) -> Vec<u32> {
     acc.clear();
     let mut budget = cfg.candidate_budget;
@@ -252,12 +209,15 @@ pub(crate) fn term_candidates(
         budget -= list.len();
         for &(j, wj) in list {
             if Some(j) != this {
-                acc.add(j, w * wj);
+                let e = acc.entry(j).or_insert((0.0, 0));
+                e.0 += w * wj;
+                e.1 += 1;
             }
         }
     }
     let min = cfg.candidate_min_overlap as f32;
-    let mut ranked: Vec<(f32, u32, u32)> = acc.entries().filter(|&(dot, _, _)| dot >= min).collect();
+    let mut ranked: Vec<(f32, u32, u32)> =
+        acc.iter().filter(|&(_, &(dot, _))| dot >= min).map(|(&j, &(dot, shared))| (dot, j, shared)).collect();
     let order = |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     // Keep a margin over the limit for candidates the date test drops, then sort only those.
     let keep = cfg.candidate_limit.saturating_mul(2);
@@ -445,7 +405,7 @@ impl Detector {
         }
         let cap = cfg.candidate_df_cap(stats.docs()) as usize;
         let date = |j: u32| feats[j as usize].date;
-        let chosen = par_map_init(feats, |i, f, acc: &mut Accumulator| {
+        let chosen = par_map_init(feats, |i, f, acc: &mut FxHashMap<u32, (f32, u32)>| {
             term_candidates(cfg, Some(i as u32), f, &terms, cap, &date, acc)
         });
         for (i, js) in chosen.into_iter().enumerate() {

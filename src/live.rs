@@ -65,7 +65,7 @@ use rustc_hash::FxHashMap;
 use crate::analyze::{Features, Scratch};
 use crate::cluster::Linkage;
 use crate::config::Config;
-use crate::detector::{Accumulator, Detector, term_candidates};
+use crate::detector::{Detector, term_candidates};
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
@@ -224,7 +224,7 @@ pub(crate) struct Live {
     pub terms: TermIndex,
     /// Buffers reused by every `add`.
     pub scratch: Scratch,
-    pub acc: Accumulator,
+    pub acc: FxHashMap<u32, (f32, u32)>,
 }
 
 impl Live {
@@ -244,7 +244,7 @@ impl Live {
             hamming: HammingIndex::new(cfg.simhash_distance),
             terms: TermIndex::new(),
             scratch: Scratch::default(),
-            acc: Accumulator::default(),
+            acc: FxHashMap::default(),
         }
     }
 
