@@ -151,3 +151,56 @@ fn retention_by_count_keeps_the_newest() {
     assert_eq!(d.stats(), &Detector::new().learn(&held));
     assert!(Detector::builder().retention_documents(Some(0)).build().is_err());
 }
+
+/// Two groups of reports of one kind of event (the same hijacking template,
+/// half of the names shared): plain average linkage joins them (cross
+/// similarity 0.27–0.59, within 0.68), the default cohesion guard keeps
+/// them apart. A stream of the same reports first puts the second group's
+/// early reports into the first story, then, once that story has grown to
+/// twice the guard's size, re-cuts it and splits the second group off: the
+/// stream ends with the batch stories.
+#[test]
+fn cohesion_guard_separates_two_events_of_one_kind_in_batch_and_stream() {
+    let doc = |group: usize, k: usize| {
+        let names = [
+            ["Valdora", "Kestrin", "Oberhalt", "Marisol", "Tenbrook", "Quillan"],
+            ["Valdora", "Kestrin", "Oberhalt", "Ravensky", "Pellucid", "Umbrello"],
+        ][group];
+        let n = |i: usize| names[(k + i) % 6];
+        Document::new(
+            format!("{}{k}", ["a", "b"][group]),
+            format!(
+                "Navy commandos stormed the hijacked tanker in the Gulf of Aden after pirates seized the vessel \
+                 and its crew of twenty sailors off the Somali coast.\nThe ship {} was boarded near {} while \
+                 captain {} radioed {} for help; officials in {} said {} had been freed. Report {k}.",
+                n(0),
+                n(1),
+                n(2),
+                n(3),
+                n(4),
+                n(5)
+            ),
+        )
+    };
+    let docs: Vec<Document> = (0..2).flat_map(|g| (0..6).map(move |k| doc(g, k))).collect();
+    let two = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
+    assert_eq!(Detector::new().cluster(&docs).unwrap().labels(), two);
+    let plain = Detector::builder().cohesion_guard(None).build().unwrap();
+    assert_eq!(plain.cluster(&docs).unwrap().labels(), [0; 12], "without the guard the two events join");
+
+    let mut live = Detector::new();
+    let mut splits = Vec::new();
+    for d in &docs {
+        splits.extend(live.add(d.clone()).unwrap().split_off);
+    }
+    assert_eq!(splits.len(), 1, "one split once the story had grown: {splits:?}");
+    let a = live.story_of("a0").unwrap();
+    let b = live.story_of("b0").unwrap();
+    assert_ne!(a, b);
+    assert!((0..6).all(|k| live.story_of(&format!("a{k}")) == Some(a) && live.story_of(&format!("b{k}")) == Some(b)));
+    let mut plain_live = Detector::builder().cohesion_guard(None).build().unwrap();
+    for d in &docs {
+        plain_live.add(d.clone()).unwrap();
+    }
+    assert_eq!(plain_live.story_of("a0"), plain_live.story_of("b5"), "without the guard the stream keeps one story");
+}
