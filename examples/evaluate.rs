@@ -44,6 +44,14 @@ macro_rules! out {
     };
 }
 
+/// The metrics line shared by batch, sweep and stream reports.
+fn metrics(s: &samestory::eval::Scores) -> String {
+    format!(
+        "pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
+        s.precision, s.recall, s.f1, s.ari, s.bcubed_f1, s.predicted_clusters
+    )
+}
+
 fn gold_labels(path: &PathBuf, ids: &[String]) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut by_id = std::collections::HashMap::new();
@@ -175,15 +183,7 @@ fn run() -> Result<(), String> {
     let all_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
     let report = |labels: &[u32], t: f64| -> Result<f64, String> {
         let s = score_labels(&gold, &labels[..n_gold]).map_err(|e| e.to_string())?;
-        out!(
-            "threshold {t:.3}: pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
-            s.precision,
-            s.recall,
-            s.f1,
-            s.ari,
-            s.bcubed_f1,
-            s.predicted_clusters
-        );
+        out!("threshold {t:.3}: {}", metrics(&s));
         Ok(s.f1)
     };
     out!(
@@ -261,15 +261,7 @@ fn run() -> Result<(), String> {
         let agree = score_labels(clustering.labels(), &labels).map_err(|e| e.to_string())?;
         lat.sort_by(f64::total_cmp);
         let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)] * 1e6;
-        out!(
-            "stream (date order): pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
-            s.precision,
-            s.recall,
-            s.f1,
-            s.ari,
-            s.bcubed_f1,
-            s.predicted_clusters
-        );
+        out!("stream (date order): {}", metrics(&s));
         out!(
             "stream vs batch: pairwise F1 {:.3} (P {:.3} R {:.3} taking batch as truth) | ARI {:.3} | identical: {}",
             agree.f1,
