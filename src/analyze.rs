@@ -338,6 +338,15 @@ impl Analyzer {
     /// The document's features, against complete (or current) statistics.
     pub(crate) fn features(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Features {
         self.tokenize(doc, s);
+        self.features_of_tokens(doc, stats, s)
+    }
+
+    /// [`features`](Self::features) of a document whose tokens are already
+    /// in `s` (the [`observe`](Self::observe) of the same document was the
+    /// last call on `s`): a streaming detector observes a document, adds the
+    /// observation to its statistics and builds the features without
+    /// tokenizing twice.
+    pub(crate) fn features_of_tokens(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Features {
         let src = self.source_hash(doc);
         let total_tokens = s.lines.iter().filter(|l| !l.title).map(|l| l.end - l.start).sum::<u32>();
         let keep: Vec<bool> = s.lines.iter().map(|l| !self.is_boilerplate(stats, l, src)).collect();

@@ -507,7 +507,8 @@ impl Detector {
         let live = &mut self.live;
         let obs = self.an.observe(&doc, &mut live.scratch);
         live.stats.observe(&obs);
-        let mut f = self.an.features(&doc, &live.stats, &mut live.scratch);
+        // `observe` left the document's tokens in the scratch buffers.
+        let mut f = self.an.features_of_tokens(&doc, &live.stats, &mut live.scratch);
         let keys = band_keys(&f.minhash, cfg.lsh, cfg.seed).unwrap_or_default();
 
         let mut cands: Vec<u32> = live.bands.query(&keys);
