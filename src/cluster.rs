@@ -156,7 +156,8 @@ pub fn cluster_labels_with(
     relabel(&root)
 }
 
-fn relabel(root: &[u32]) -> Vec<u32> {
+/// Dense labels for cluster roots, numbered by each cluster's first member.
+pub(crate) fn relabel(root: &[u32]) -> Vec<u32> {
     let mut label: FxHashMap<u32, u32> = FxHashMap::default();
     root.iter()
         .map(|r| {

@@ -3,7 +3,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analyze::{Analyzer, Features, Scratch};
-use crate::cluster::{Clustering, CohesionGuard, Linkage, ScoredPair, cluster_labels_with};
+use crate::cluster::{Clustering, CohesionGuard, Linkage, ScoredPair, cluster_labels_with, relabel};
 use crate::config::Config;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
@@ -513,21 +513,8 @@ impl Detector {
         for (k, &r) in dups.reps.iter().enumerate() {
             node[r as usize] = k as u32;
         }
-        // Numbered by first member: a cluster's first document is a representative.
-        let mut number: Vec<u32> = vec![u32::MAX; dups.reps.len()];
-        let mut next = 0;
-        let labels: Vec<u32> = dups
-            .rep_of
-            .iter()
-            .map(|&r| {
-                let l = local[node[r as usize] as usize] as usize;
-                if number[l] == u32::MAX {
-                    number[l] = next;
-                    next += 1;
-                }
-                number[l]
-            })
-            .collect();
+        let root: Vec<u32> = dups.rep_of.iter().map(|&r| local[node[r as usize] as usize]).collect();
+        let labels = relabel(&root);
         let dup_scores = dups
             .reps
             .iter()
