@@ -97,10 +97,10 @@ impl DetectorBuilder {
         /// Multiplier of terms with a digit (default 2).
         number_boost: f64,
         /// Reports more than this many days apart are not the same event unless
-        /// they share text (default `Some(30)`; `None` ignores dates).
+        /// they share text (default `Some(14)`; `None` ignores dates).
         date_window_days: Option<u32>,
         /// Factor on the profile cosine of reports further apart than the date window,
-        /// in [0, 1] (default 0.55; 0 makes the window a hard cut). Follow-up reports
+        /// in [0, 1] (default 0.5; 0 makes the window a hard cut). Follow-up reports
         /// (an arrest, a trial) share names with the first report but come weeks later.
         outside_window_factor: f64,
         /// An undated document takes the date of its most similar dated document
@@ -113,7 +113,7 @@ impl DetectorBuilder {
         boilerplate_min_docs: u32,
         /// Lines of at most this many tokens can be boilerplate by repetition (default 20).
         boilerplate_max_tokens: usize,
-        /// Similarity at which documents (and, on average, clusters) are one story (default 0.24).
+        /// Similarity at which documents (and, on average, clusters) are one story (default 0.21).
         story_threshold: f64,
         /// Clustering policy (default average linkage).
         linkage: Linkage,
