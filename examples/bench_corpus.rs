@@ -294,19 +294,30 @@ fn main() {
     total += stage("statistics", t);
     let t = Instant::now();
     let feats = detector.features(&docs, &stats);
+    // The statistics are not needed after the features (the pipeline of `Detector::cluster` frees them too).
+    let corpus_docs = stats.docs();
+    drop(stats);
     total += stage("features", t);
     let t = Instant::now();
     let (mut feats, dups) = detector.collapse_duplicates(feats);
     total += stage("duplicates", t);
     let t = Instant::now();
-    let pairs = detector.candidate_pairs(&feats, &stats);
+    let pairs = detector.candidate_pairs(&feats, corpus_docs);
     total += stage("candidates", t);
     let t = Instant::now();
     let mut scored = detector.score_pairs(&feats, &pairs);
+    drop(pairs);
     detector.inherit_dates(&mut feats, &mut scored);
     total += stage("scoring", t);
+    let feature_bytes: usize = feats
+        .iter()
+        .map(|f| {
+            4 * f.shingles.len() + 4 * f.minhash.slots().len() + 12 * f.profile.len() + 12 * f.rare_terms.len() + 64
+        })
+        .sum();
+    let n_pairs = scored.len();
     let t = Instant::now();
-    let clustering = detector.cluster_collapsed(&dups, &feats, scored);
+    let clustering = detector.cluster_collapsed(&dups, feats, scored);
     total += stage("clustering", t);
     let t = Instant::now();
     let mut out = String::with_capacity(n * 24);
@@ -314,18 +325,12 @@ fn main() {
         let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(d.id.as_str()));
     }
     total += stage("output", t);
-    let feature_bytes: usize = feats
-        .iter()
-        .map(|f| {
-            4 * f.shingles.len() + 4 * f.minhash.slots().len() + 12 * f.profile.len() + 12 * f.rare_terms.len() + 64
-        })
-        .sum();
     println!(
         "total {total:.2} s: {:.0} docs/s, {:.1} MB/s; {} candidate pairs ({:.1} per document); {} stories",
         n as f64 / total,
         text_mb / total,
-        pairs.len(),
-        pairs.len() as f64 / n as f64,
+        n_pairs,
+        n_pairs as f64 / n as f64,
         clustering.stories().count()
     );
     let rss = peak_rss_mb().unwrap_or(0.0);

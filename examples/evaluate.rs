@@ -173,10 +173,10 @@ fn run() -> Result<(), String> {
     let stats = detector.learn(&docs);
     let feats = detector.features(&docs, &stats);
     let (mut feats, dups) = detector.collapse_duplicates(feats);
-    let pairs = detector.candidate_pairs(&feats, &stats);
+    let pairs = detector.candidate_pairs(&feats, stats.docs());
     let mut scored = detector.score_pairs(&feats, &pairs);
     detector.inherit_dates(&mut feats, &mut scored);
-    let clustering = detector.cluster_collapsed(&dups, &feats, scored);
+    let clustering = detector.cluster_collapsed(&dups, feats, scored);
     let scored = clustering.pairs();
     let secs = start.elapsed().as_secs_f64();
     let n = docs.len();

@@ -8,8 +8,9 @@ use crate::config::Config;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::explain::{Explanation, SharedTerm, Thresholds};
+use crate::hash::{derive_seed, domain};
 use crate::live::Live;
-use crate::lsh::{HammingIndex, TermIndex, band_keys};
+use crate::lsh::{HammingIndex, TermIndex, band_key};
 use crate::minhash::MinHashKind;
 use crate::score::score_pair;
 use crate::simhash::SimHash;
@@ -244,6 +245,16 @@ pub(crate) fn term_candidates(
     out
 }
 
+/// Pushes every pair `(a, b)` of documents sharing a key in sorted `entries`
+/// for which `keep(a, b)` holds.
+fn push_runs(entries: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>, keep: impl Fn(u32, u32) -> bool) {
+    for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+        for (k, &(_, a)) in run.iter().enumerate() {
+            pairs.extend(run[k + 1..].iter().filter(|&&(_, b)| keep(a, b)).map(|&(_, b)| (a, b)));
+        }
+    }
+}
+
 #[cfg(feature = "parallel")]
 fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T, &mut S) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
@@ -360,23 +371,39 @@ impl Detector {
     }
 
     /// Candidate pairs `(a, b)`, `a < b`, sorted: LSH band collisions, SimHash
-    /// neighbours, and documents sharing a rare salient term within the date window.
-    pub fn candidate_pairs(&self, feats: &[Features], stats: &CorpusStats) -> Vec<(u32, u32)> {
+    /// neighbours, and documents sharing a rare salient term within the date
+    /// window. `corpus_docs` is the number of documents the statistics were
+    /// learned from ([`CorpusStats::docs`]; more than `feats.len()` when exact
+    /// duplicates were collapsed): it sets how rare a term must be.
+    pub fn candidate_pairs(&self, feats: &[Features], corpus_docs: u64) -> Vec<(u32, u32)> {
         let cfg = self.an.config();
-        // Copy-level candidates by sorting: every (band key, document) and
-        // (SimHash block key, document) entry in flat vectors, sorted, so
-        // documents sharing a key are neighbours. No per-bucket allocations.
-        let band_entries: Vec<Vec<u64>> =
-            par_map(feats, |f, _| band_keys(&f.minhash, cfg.lsh, cfg.seed).unwrap_or_default());
-        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(feats.len() * cfg.lsh.bands);
-        for (i, keys) in band_entries.into_iter().enumerate() {
-            entries.extend(keys.into_iter().map(|k| (k, i as u32)));
-        }
-        sort_entries(&mut entries);
         let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
-            for (k, &(_, a)) in run.iter().enumerate() {
-                pairs.extend(run[k + 1..].iter().map(|&(_, b)| (a, b)));
+        // Copy-level candidates by sorting, one band at a time: the (band key,
+        // document) entries of a band, sorted, put documents sharing a key next
+        // to each other. One band's entries at a time keep the memory at 16
+        // bytes per document; no per-bucket allocations.
+        let band_seed = derive_seed(cfg.seed, domain::BAND);
+        let rows = cfg.lsh.rows;
+        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(feats.len());
+        let mut deduped = 0;
+        for band in 0..cfg.lsh.bands {
+            entries.clear();
+            entries.extend(
+                par_map_init(feats, |i, f, _: &mut ()| {
+                    (f.minhash.slots().len() >= (band + 1) * rows && !f.minhash.is_empty()).then(|| {
+                        (band_key(&f.minhash.slots()[band * rows..(band + 1) * rows], band_seed, band), i as u32)
+                    })
+                })
+                .into_iter()
+                .flatten(),
+            );
+            sort_entries(&mut entries);
+            push_runs(&entries, &mut pairs, |_, _| true);
+            // A pair colliding in many bands is pushed once per band: dedup as it grows.
+            if pairs.len() > 2 * deduped + (1 << 20) {
+                sort_entries(&mut pairs);
+                pairs.dedup();
+                deduped = pairs.len();
             }
         }
         let hamming = HammingIndex::new(cfg.simhash_distance);
@@ -387,32 +414,24 @@ impl Detector {
             }
         }
         sort_entries(&mut entries);
-        for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
-            for (k, &(_, a)) in run.iter().enumerate() {
-                let fa = feats[a as usize].simhash;
-                pairs.extend(
-                    run[k + 1..]
-                        .iter()
-                        .filter(|&&(_, b)| fa.hamming(feats[b as usize].simhash) <= cfg.simhash_distance)
-                        .map(|&(_, b)| (a, b)),
-                );
-            }
-        }
+        push_runs(&entries, &mut pairs, |a, b| {
+            feats[a as usize].simhash.hamming(feats[b as usize].simhash) <= cfg.simhash_distance
+        });
         drop(entries);
-        let mut terms = TermIndex::new();
-        for (i, f) in feats.iter().enumerate() {
-            terms.insert(i as u32, &f.rare_terms);
-        }
-        let cap = cfg.candidate_df_cap(stats.docs()) as usize;
+        let terms = TermIndex::from_documents(feats.iter().map(|f| &f.rare_terms[..]));
+        let cap = cfg.candidate_df_cap(corpus_docs) as usize;
         let date = |j: u32| feats[j as usize].date;
         let chosen = par_map_init(feats, |i, f, acc: &mut FxHashMap<u32, (f32, u32)>| {
             term_candidates(cfg, Some(i as u32), f, &terms, cap, &date, acc)
         });
+        drop(terms);
+        pairs.reserve(chosen.iter().map(Vec::len).sum());
         for (i, js) in chosen.into_iter().enumerate() {
             pairs.extend(js.into_iter().map(|j| ((i as u32).min(j), (i as u32).max(j))));
         }
         sort_entries(&mut pairs);
         pairs.dedup();
+        pairs.shrink_to_fit();
         pairs
     }
 
@@ -497,12 +516,24 @@ impl Detector {
     /// Clusters the scored pairs of representatives (positions in the
     /// collapsed features) and expands the result to every document: labels,
     /// clusters and pairs in the original positions.
-    pub fn cluster_collapsed(&self, dups: &Duplicates, rep_feats: &[Features], pairs: Vec<ScoredPair>) -> Clustering {
+    /// Takes the features to free them before clustering (only the scores of
+    /// the duplicate sets come from them).
+    pub fn cluster_collapsed(&self, dups: &Duplicates, rep_feats: Vec<Features>, pairs: Vec<ScoredPair>) -> Clustering {
         let cfg = self.an.config();
         let n = dups.rep_of.len();
         if dups.reps.len() == n {
+            drop(rep_feats);
             return self.cluster_scored(n, pairs);
         }
+        let dup_scores: Vec<(u32, crate::score::PairScores)> = dups
+            .reps
+            .iter()
+            .zip(&dups.weights)
+            .zip(&rep_feats)
+            .filter(|((_, w), _)| **w > 1)
+            .map(|((&r, _), f)| (r, score_pair(f, f, cfg)))
+            .collect();
+        drop(rep_feats);
         let edges: Vec<(u32, u32, f64)> = pairs
             .iter()
             .filter(|p| p.scores.similarity > 0.0)
@@ -515,14 +546,6 @@ impl Detector {
         }
         let root: Vec<u32> = dups.rep_of.iter().map(|&r| local[node[r as usize] as usize]).collect();
         let labels = relabel(&root);
-        let dup_scores = dups
-            .reps
-            .iter()
-            .zip(&dups.weights)
-            .zip(rep_feats)
-            .filter(|((_, w), _)| **w > 1)
-            .map(|((&r, _), f)| (r, score_pair(f, f, cfg)))
-            .collect();
         let pairs = pairs
             .into_iter()
             .map(|p| ScoredPair { a: dups.reps[p.a as usize], b: dups.reps[p.b as usize], scores: p.scores })
@@ -533,12 +556,17 @@ impl Detector {
     /// The pipeline after features: exact duplicates collapsed, candidates,
     /// exact scores, date inheritance, clustering (what
     /// [`cluster`](Self::cluster) runs after learning and features).
-    pub fn cluster_features(&self, feats: Vec<Features>, stats: &CorpusStats) -> Clustering {
+    ///
+    /// `corpus_docs` is the number of documents the statistics were learned
+    /// from ([`CorpusStats::docs`]); the statistics themselves are no longer
+    /// needed, so a caller can free them first.
+    pub fn cluster_features(&self, feats: Vec<Features>, corpus_docs: u64) -> Clustering {
         let (mut feats, dups) = self.collapse_duplicates(feats);
-        let pairs = self.candidate_pairs(&feats, stats);
+        let pairs = self.candidate_pairs(&feats, corpus_docs);
         let mut scored = self.score_pairs(&feats, &pairs);
+        drop(pairs);
         self.inherit_dates(&mut feats, &mut scored);
-        self.cluster_collapsed(&dups, &feats, scored)
+        self.cluster_collapsed(&dups, feats, scored)
     }
 
     /// Clusters a batch of documents into stories.
@@ -556,7 +584,9 @@ impl Detector {
         self.check(docs)?;
         let stats = self.learn(docs);
         let feats = self.features(docs, &stats);
-        Ok(self.cluster_features(feats, &stats))
+        let corpus_docs = stats.docs();
+        drop(stats);
+        Ok(self.cluster_features(feats, corpus_docs))
     }
 
     /// Gives each undated document the date of its most similar dated
@@ -633,7 +663,7 @@ impl Detector {
         if cfg.inherit_date_similarity.is_some() && (da.features.date.is_none() || db.features.date.is_none()) {
             // Dates may be inherited from similar documents: run the batch pipeline for them.
             let mut feats = self.features(docs, &stats);
-            let pairs = self.candidate_pairs(&feats, &stats);
+            let pairs = self.candidate_pairs(&feats, stats.docs());
             let mut scored = self.score_pairs(&feats, &pairs);
             self.inherit_dates(&mut feats, &mut scored);
             da.features.date = feats[a].date;

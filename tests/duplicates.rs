@@ -63,7 +63,7 @@ fn article(seed: &[usize]) -> String {
 fn oracle(det: &Detector, docs: &[Document]) -> Vec<u32> {
     let stats = det.learn(docs);
     let mut feats = det.features(docs, &stats);
-    let pairs = det.candidate_pairs(&feats, &stats);
+    let pairs = det.candidate_pairs(&feats, stats.docs());
     let mut scored = det.score_pairs(&feats, &pairs);
     det.inherit_dates(&mut feats, &mut scored);
     det.cluster_scored(docs.len(), scored).labels().to_vec()

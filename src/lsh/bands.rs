@@ -29,18 +29,28 @@ pub fn band_keys(sketch: &MinHashSketch, params: LshParams, seed: u64) -> Result
         return Ok(Vec::new());
     }
     let seed = derive_seed(seed, domain::BAND);
-    let mut buf = Vec::with_capacity(4 * params.rows);
     Ok(sketch.slots()[..need]
         .chunks_exact(params.rows)
         .enumerate()
-        .map(|(band, rows)| {
-            buf.clear();
-            for v in rows {
-                buf.extend_from_slice(&v.to_le_bytes());
-            }
-            hash_bytes(&buf, seed ^ band as u64)
-        })
+        .map(|(band, rows)| band_key(rows, seed, band))
         .collect())
+}
+
+/// The key of band number `band` holding `rows` (the slots of that band),
+/// with the band seed already derived (`derive_seed(seed, domain::BAND)`):
+/// element `band` of [`band_keys`].
+pub(crate) fn band_key(rows: &[u32], band_seed: u64, band: usize) -> u64 {
+    // Bands have a few rows: their bytes fit on the stack.
+    let mut buf = [0u8; 64];
+    if rows.len() <= 16 {
+        for (chunk, v) in buf.chunks_exact_mut(4).zip(rows) {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        hash_bytes(&buf[..4 * rows.len()], band_seed ^ band as u64)
+    } else {
+        let bytes: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+        hash_bytes(&bytes, band_seed ^ band as u64)
+    }
 }
 
 /// Banded LSH index over MinHash band keys (see the [module docs](super)).

@@ -4,8 +4,23 @@ use rustc_hash::FxHashMap;
 /// the term's weight in that document's profile (see the [module docs](super)).
 #[derive(Debug, Clone, Default)]
 pub struct TermIndex {
+    repr: Repr,
+}
+
+#[derive(Debug, Clone)]
+enum Repr {
+    /// One growable list per term: for an index that changes (a stream).
     // Keys are seeded XXH3 term hashes; in-memory only.
-    postings: FxHashMap<u64, Vec<(u32, f32)>>,
+    Lists(FxHashMap<u64, Vec<(u32, f32)>>),
+    /// All postings in one array, term by term, each term's range in a map:
+    /// for an index built once from a batch (no per-term allocation).
+    Packed { ranges: FxHashMap<u64, (u32, u32)>, postings: Vec<(u32, f32)> },
+}
+
+impl Default for Repr {
+    fn default() -> Repr {
+        Repr::Lists(FxHashMap::default())
+    }
 }
 
 impl TermIndex {
@@ -14,20 +29,66 @@ impl TermIndex {
         TermIndex::default()
     }
 
+    /// The index of a batch: document `i` of the iterator under each of its
+    /// `(term, weight)` pairs. Equal to [`insert`](Self::insert)ing them in
+    /// order, in one allocation for all postings.
+    pub fn from_documents<'a>(docs: impl Iterator<Item = &'a [(u64, f32)]> + Clone) -> TermIndex {
+        // Count each term's postings, give each term its range, then fill them in document order.
+        let mut ranges: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut total = 0usize;
+        for terms in docs.clone() {
+            for &(t, _) in terms {
+                ranges.entry(t).or_default().1 += 1;
+                total += 1;
+            }
+        }
+        let mut start = 0u32;
+        for r in ranges.values_mut() {
+            let len = r.1;
+            *r = (start, 0);
+            start += len;
+        }
+        let mut postings = vec![(0u32, 0f32); total];
+        for (doc, terms) in docs.enumerate() {
+            for &(t, w) in terms {
+                if let Some(r) = ranges.get_mut(&t) {
+                    postings[(r.0 + r.1) as usize] = (doc as u32, w);
+                    r.1 += 1;
+                }
+            }
+        }
+        TermIndex { repr: Repr::Packed { ranges, postings } }
+    }
+
+    /// The growable form of the index (a packed one is unpacked first).
+    fn lists(&mut self) -> &mut FxHashMap<u64, Vec<(u32, f32)>> {
+        if let Repr::Packed { ranges, postings } = &self.repr {
+            let lists =
+                ranges.iter().map(|(&t, &(s, n))| (t, postings[s as usize..(s + n) as usize].to_vec())).collect();
+            self.repr = Repr::Lists(lists);
+        }
+        match &mut self.repr {
+            Repr::Lists(lists) => lists,
+            Repr::Packed { .. } => unreachable!("unpacked above"),
+        }
+    }
+
     /// Adds `doc` under each of its `(term, weight)` pairs.
     pub fn insert(&mut self, doc: u32, terms: &[(u64, f32)]) {
+        let lists = self.lists();
         for &(t, w) in terms {
-            self.postings.entry(t).or_default().push((doc, w));
+            lists.entry(t).or_default().push((doc, w));
         }
     }
 
     /// Removes `doc` from each of `terms`.
     pub fn remove(&mut self, doc: u32, terms: &[(u64, f32)]) {
+        let lists = self.lists();
         for (t, _) in terms {
-            if let Some(list) = self.postings.get_mut(t) {
+            if let Some(list) = lists.get_mut(t) {
                 list.retain(|&(d, _)| d != doc);
                 if list.is_empty() {
-                    self.postings.remove(t);
+                    lists.remove(t);
                 }
             }
         }
@@ -35,17 +96,25 @@ impl TermIndex {
 
     /// The `(document, weight)` postings of `term`, in insertion order.
     pub fn postings(&self, term: u64) -> &[(u32, f32)] {
-        self.postings.get(&term).map_or(&[], Vec::as_slice)
+        match &self.repr {
+            Repr::Lists(lists) => lists.get(&term).map_or(&[], Vec::as_slice),
+            Repr::Packed { ranges, postings } => {
+                ranges.get(&term).map_or(&[], |&(s, n)| &postings[s as usize..(s + n) as usize])
+            }
+        }
     }
 
-    /// Number of distinct terms indexed.
+    /// Number of distinct terms.
     pub fn len(&self) -> usize {
-        self.postings.len()
+        match &self.repr {
+            Repr::Lists(lists) => lists.len(),
+            Repr::Packed { ranges, .. } => ranges.len(),
+        }
     }
 
-    /// Nothing indexed.
+    /// No terms at all.
     pub fn is_empty(&self) -> bool {
-        self.postings.is_empty()
+        self.len() == 0
     }
 }
 
@@ -63,5 +132,27 @@ mod tests {
         assert_eq!(idx.postings(2), &[(1, 1.0)]);
         assert!(idx.postings(1).is_empty());
         assert_eq!(idx.len(), 2);
+    }
+
+    #[test]
+    fn packed_equals_inserted() {
+        let docs: Vec<Vec<(u64, f32)>> =
+            vec![vec![(1, 0.5), (2, 0.25)], vec![], vec![(2, 1.0), (3, 0.5)], vec![(1, 0.125), (2, 2.0)]];
+        let packed = TermIndex::from_documents(docs.iter().map(Vec::as_slice));
+        let mut grown = TermIndex::new();
+        for (i, d) in docs.iter().enumerate() {
+            grown.insert(i as u32, d);
+        }
+        for t in 0..5 {
+            assert_eq!(packed.postings(t), grown.postings(t), "term {t}");
+        }
+        assert_eq!(packed.len(), grown.len());
+        // A packed index still takes changes.
+        let mut changed = packed.clone();
+        changed.remove(0, &docs[0]);
+        changed.insert(4, &[(3, 1.5)]);
+        assert_eq!(changed.postings(2), &[(2, 1.0), (3, 2.0)]);
+        assert_eq!(changed.postings(3), &[(2, 0.5), (4, 1.5)]);
+        assert!(changed.postings(1).iter().all(|&(d, _)| d != 0));
     }
 }

@@ -29,6 +29,7 @@ mod bands;
 mod hamming;
 mod inverted;
 
+pub(crate) use bands::band_key;
 pub use bands::{BandIndex, band_keys};
 pub use hamming::HammingIndex;
 pub use inverted::TermIndex;
