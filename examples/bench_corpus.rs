@@ -290,7 +290,9 @@ fn main() {
     println!("{n} documents, {:.1} MB of text (generated in {gen_s:.1} s)", text_bytes as f64 / 1e6);
     let mut total = stage("read JSONL", Instant::now() - std::time::Duration::from_secs_f64(read_s));
     let t = Instant::now();
-    let stats = detector.learn(&docs);
+    let mut stats = detector.learn(&docs);
+    // As `Detector::cluster` does: lines seen once cannot be boilerplate.
+    stats.compact();
     total += stage("statistics", t);
     let t = Instant::now();
     let feats = detector.features(&docs, &stats);

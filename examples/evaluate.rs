@@ -170,7 +170,8 @@ fn run() -> Result<(), String> {
     }
     let detector = b.build().map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let stats = detector.learn(&docs);
+    let mut stats = detector.learn(&docs);
+    stats.compact();
     let feats = detector.features(&docs, &stats);
     let (mut feats, dups) = detector.collapse_duplicates(feats);
     let pairs = detector.candidate_pairs(&feats, stats.docs());

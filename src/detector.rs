@@ -582,7 +582,8 @@ impl Detector {
     /// [`ErrorKind::TooManyDocuments`], naming the document.
     pub fn cluster(&self, docs: &[Document]) -> Result<Clustering, Error> {
         self.check(docs)?;
-        let stats = self.learn(docs);
+        let mut stats = self.learn(docs);
+        stats.compact();
         let feats = self.features(docs, &stats);
         let corpus_docs = stats.docs();
         drop(stats);

@@ -157,6 +157,20 @@ impl CorpusStats {
         self.source_lines.get(&source_line).copied().unwrap_or(0)
     }
 
+    /// Drops what no decision reads once learning is done: the lines found
+    /// in one document only (a line is boilerplate only when it repeats, in
+    /// at least 2 documents), so [`line_df`](Self::line_df) and
+    /// [`source_line_df`](Self::source_line_df) give 0 instead of 1 for them.
+    /// Most lines of a corpus are unique, so this frees most of the line
+    /// maps before the features pass. Compact only complete statistics:
+    /// merging compacted shards loses the lines each shard saw once.
+    pub fn compact(&mut self) {
+        for map in [&mut self.lines, &mut self.source_lines] {
+            map.retain(|_, c| *c >= 2);
+            map.shrink_to_fit();
+        }
+    }
+
     /// Number of distinct terms.
     pub fn vocabulary(&self) -> usize {
         self.terms.len()
@@ -255,5 +269,17 @@ mod tests {
         d.observe(&docs[0]);
         d.observe(&docs[1]);
         assert_eq!(c, d);
+    }
+
+    #[test]
+    fn compact_keeps_repeated_lines_only() {
+        let docs = [obs(&[1], &[10, 11]), obs(&[2], &[10, 12]), obs(&[1], &[10])];
+        let mut all = CorpusStats::new();
+        docs.iter().for_each(|o| all.observe(o));
+        let before = all.clone();
+        all.compact();
+        assert_eq!(all.line_df(10), 3);
+        assert_eq!((all.line_df(11), all.line_df(12)), (0, 0));
+        assert_eq!((all.docs(), all.term(1), all.vocabulary()), (before.docs(), before.term(1), before.vocabulary()));
     }
 }
