@@ -26,7 +26,7 @@ use crate::minhash::{MinHashSketch, MinHasher};
 use crate::profile::Profile;
 use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes, token_hash};
 use crate::simhash::{SimHash, SimHasher};
-use crate::stats::{CorpusStats, Observation};
+use crate::stats::{CorpusStats, Learner, Observation};
 use crate::text::date::{Date, find_date};
 use crate::text::{STOPWORDS, TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
 
@@ -115,7 +115,11 @@ pub(crate) struct Scratch {
     content_at: Vec<usize>,
     shingles: Vec<u64>,
     line_buf: Vec<u64>,
+    line_bytes: Vec<u8>,
     tf: FxHashMap<u64, (f64, bool)>,
+    /// IDF by document frequency (NaN: not computed yet), for statistics of `idf_docs` documents.
+    idf: Vec<f64>,
+    idf_docs: u64,
 }
 
 /// Runs the per-document pass for one configuration.
@@ -133,6 +137,9 @@ pub(crate) struct Analyzer {
 }
 
 const MAX_STOPWORD_BYTES: usize = 7;
+
+/// Document frequencies below this have their IDF cached per thread.
+const IDF_CACHE: usize = 1024;
 
 const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " · ", " // "];
 
@@ -229,9 +236,10 @@ impl Analyzer {
     fn close_line(&self, start: usize, title: bool, s: &mut Scratch) {
         let end = s.toks.len();
         if end > start {
-            s.line_buf.clear();
-            s.line_buf.extend(s.toks[start..end].iter().map(|t| t.hash));
-            let hash = hash_u64s(&s.line_buf, self.line_seed);
+            // `hash_u64s` of the token hashes, computed over their bytes in one call.
+            s.line_bytes.clear();
+            s.line_bytes.extend(s.toks[start..end].iter().flat_map(|t| t.hash.to_le_bytes()));
+            let hash = hash_bytes(&s.line_bytes, self.line_seed);
             s.lines.push(Line { hash, start: start as u32, end: end as u32, title });
         }
     }
@@ -291,6 +299,23 @@ impl Analyzer {
             v
         };
         Observation { terms, lines, source_lines }
+    }
+
+    /// Adds what `doc` contributes to the corpus statistics to `learner`
+    /// (the batch form of [`observe`](Self::observe), equal in effect).
+    pub(crate) fn learn_into(&self, doc: &Document, s: &mut Scratch, learner: &mut Learner) {
+        self.tokenize(doc, s);
+        learner.begin();
+        for t in s.toks.iter().filter(|t| t.term != 0) {
+            learner.term(t.term, t.mid, t.mid && t.cap);
+        }
+        let src = self.source_hash(doc);
+        for l in &s.lines {
+            learner.line(l.hash);
+            if src != 0 {
+                learner.source_line(mix64(l.hash ^ src));
+            }
+        }
     }
 
     /// The document's features plus what explanations need: the surface
@@ -383,12 +408,29 @@ impl Analyzer {
                 }
             }
         }
+        // The IDF of small document frequencies, computed once per size of the statistics.
+        if s.idf_docs != stats.docs() || s.idf.is_empty() {
+            s.idf.clear();
+            s.idf.resize(IDF_CACHE, f64::NAN);
+            s.idf_docs = stats.docs();
+        }
+        let idf_cache = &mut s.idf;
+        let mut idf = |df: u32| match idf_cache.get_mut(df as usize) {
+            Some(v) if v.is_nan() => {
+                *v = stats.idf_of(df);
+                *v
+            }
+            Some(v) => *v,
+            None => stats.idf_of(df),
+        };
         // One statistics look-up per term: weight and document frequency together.
         let mut weighted: Vec<(u64, f64, u32)> =
             s.tf.iter()
                 .map(|(&t, &(tf, number))| {
                     let st = stats.term(t);
-                    let mut w = (1.0 + tf.ln().max(0.0)) * stats.idf_of(st.df);
+                    // 1 + ln(tf), at least 1 (tf is 1 for most terms: no logarithm then).
+                    let damped = if tf > 1.0 { 1.0 + tf.ln() } else { 1.0 };
+                    let mut w = damped * idf(st.df);
                     if number {
                         w *= self.cfg.number_boost;
                     } else if st.is_name() {

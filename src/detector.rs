@@ -14,7 +14,7 @@ use crate::lsh::{HammingIndex, TermIndex, band_key};
 use crate::minhash::MinHashKind;
 use crate::score::score_pair;
 use crate::simhash::SimHash;
-use crate::stats::CorpusStats;
+use crate::stats::{CorpusStats, Learner};
 use crate::text::date::Date;
 
 /// Finds copies and same-event reports and groups them into stories.
@@ -338,17 +338,17 @@ impl Detector {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            // Large splits: each split builds maps that are merged afterwards.
+            // Large splits: each split learns its own maps, merged afterwards.
             docs.par_iter()
                 .with_min_len(1024)
                 .fold(
-                    || (CorpusStats::new(), Scratch::default()),
-                    |(mut st, mut s), d| {
-                        st.observe(&self.an.observe(d, &mut s));
-                        (st, s)
+                    || (Learner::default(), Scratch::default()),
+                    |(mut l, mut s), d| {
+                        self.an.learn_into(d, &mut s, &mut l);
+                        (l, s)
                     },
                 )
-                .map(|(st, _)| st)
+                .map(|(l, _)| l.finish())
                 .reduce(CorpusStats::new, |mut a, b| {
                     a.merge(&b);
                     a
@@ -357,11 +357,11 @@ impl Detector {
         #[cfg(not(feature = "parallel"))]
         {
             let mut s = Scratch::default();
-            let mut st = CorpusStats::new();
+            let mut l = Learner::default();
             for d in docs {
-                st.observe(&self.an.observe(d, &mut s));
+                self.an.learn_into(d, &mut s, &mut l);
             }
-            st
+            l.finish()
         }
     }
 
@@ -734,5 +734,66 @@ impl Detector {
             },
             pair_same_story: f64::from(scores.similarity) >= cfg.story_threshold,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORDS: &[&str] = &[
+        "Putin",
+        "met",
+        "Kim",
+        "at",
+        "the",
+        "Vostochny",
+        "cosmodrome",
+        "on",
+        "Wednesday",
+        "13",
+        "2023",
+        "Kim's",
+        "train",
+        "arrived",
+        "Home | News",
+        "Advertisement",
+        "北京",
+        "市",
+        "é",
+        "the",
+        "The",
+        "said",
+        ".",
+        "\n",
+        "\n\n",
+        "  ",
+    ];
+
+    proptest::proptest! {
+        /// Batch learning equals observing each document in order.
+        #[test]
+        fn learn_equals_observing_each_document(
+            docs in proptest::collection::vec(
+                (proptest::collection::vec(proptest::sample::select(WORDS), 0..40), proptest::option::of(0..3u8)),
+                0..12,
+            ),
+        ) {
+            let docs: Vec<Document> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, (words, src))| {
+                    let d = Document::new(i.to_string(), words.join(" "));
+                    match src { Some(k) => d.with_source(format!("site{k}")), None => d }
+                })
+                .collect();
+            let det = Detector::new();
+            let mut s = Scratch::default();
+            let mut expected = CorpusStats::new();
+            for d in &docs {
+                expected.observe(&det.an.observe(d, &mut s));
+            }
+            proptest::prop_assert_eq!(det.learn(&docs), expected);
+        }
     }
 }

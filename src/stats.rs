@@ -55,6 +55,71 @@ pub struct CorpusStats {
     source_lines: FxHashMap<u64, u32>,
 }
 
+/// Batch learning: the statistics of many documents without an
+/// [`Observation`] per document. Each count carries the number of the last
+/// document that added to its document frequency, so a term or line found
+/// twice in one document counts once without sorting the document's terms.
+#[derive(Debug, Default)]
+pub(crate) struct Learner {
+    docs: u32,
+    terms: FxHashMap<u64, (TermStat, u32)>,
+    lines: FxHashMap<u64, (u32, u32)>,
+    source_lines: FxHashMap<u64, (u32, u32)>,
+}
+
+impl Learner {
+    /// Starts the next document.
+    #[inline]
+    pub(crate) fn begin(&mut self) {
+        self.docs += 1;
+    }
+
+    /// One use of a term in the current document (`mid`: mid-sentence; `cap`: capitalized there).
+    #[inline]
+    pub(crate) fn term(&mut self, term: u64, mid: bool, cap: bool) {
+        let doc = self.docs;
+        let (s, last) = self.terms.entry(term).or_insert((TermStat::default(), 0));
+        if *last != doc {
+            *last = doc;
+            s.df = s.df.saturating_add(1);
+        }
+        if mid {
+            s.mid = s.mid.saturating_add(1);
+            s.mid_capitalized = s.mid_capitalized.saturating_add(u32::from(cap));
+        }
+    }
+
+    /// A line of the current document.
+    #[inline]
+    pub(crate) fn line(&mut self, line: u64) {
+        Learner::count(&mut self.lines, line, self.docs);
+    }
+
+    /// A (line, source) key of the current document.
+    #[inline]
+    pub(crate) fn source_line(&mut self, key: u64) {
+        Learner::count(&mut self.source_lines, key, self.docs);
+    }
+
+    fn count(map: &mut FxHashMap<u64, (u32, u32)>, key: u64, doc: u32) {
+        let (c, last) = map.entry(key).or_insert((0, 0));
+        if *last != doc {
+            *last = doc;
+            *c = c.saturating_add(1);
+        }
+    }
+
+    /// The statistics learned (as observing each document's [`Observation`] would give).
+    pub(crate) fn finish(self) -> CorpusStats {
+        CorpusStats {
+            docs: u64::from(self.docs),
+            terms: self.terms.into_iter().map(|(t, (s, _))| (t, s)).collect(),
+            lines: self.lines.into_iter().map(|(l, (c, _))| (l, c)).collect(),
+            source_lines: self.source_lines.into_iter().map(|(l, (c, _))| (l, c)).collect(),
+        }
+    }
+}
+
 impl CorpusStats {
     /// Empty statistics.
     pub fn new() -> CorpusStats {
