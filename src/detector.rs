@@ -338,9 +338,11 @@ impl Detector {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            // Large splits: each split learns its own maps, merged afterwards.
+            // Large splits, a few per thread: each split learns its own maps, and
+            // merging them costs about one vocabulary per split.
+            let min_len = (docs.len() / (8 * rayon::current_num_threads())).max(1024);
             docs.par_iter()
-                .with_min_len(1024)
+                .with_min_len(min_len)
                 .fold(
                     || (Learner::default(), Scratch::default()),
                     |(mut l, mut s), d| {
