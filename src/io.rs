@@ -48,9 +48,6 @@ impl ReadOptions {
     }
 }
 
-/// Reads one line into `buf` (cleared first), keeping at most `max` bytes:
-/// returns the bytes consumed and whether the line was longer (then `buf`
-/// is empty and the rest of the line was read past, not stored).
 /// Position of the first `\n` in `bytes`, eight bytes at a time.
 fn find_newline(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -69,6 +66,9 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
     chunks.remainder().iter().position(|&b| b == b'\n').map(|i| at + i)
 }
 
+/// Reads one line into `buf` (cleared first), keeping at most `max` bytes:
+/// returns the bytes consumed and whether the line was longer (then `buf`
+/// is empty and the rest of the line was read past, not stored).
 fn read_line_capped(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
     buf.clear();
     let (mut total, mut too_long) = (0usize, false);
@@ -241,12 +241,14 @@ impl<'de> de::Deserialize<'de> for Skip {
     }
 }
 
-/// One field's value as the reader sees it: a string, an integer (kept as
-/// its decimal text), null, or the kind of anything else (for the error).
+/// A JSON value as the reader sees it: a string, an integer (kept as its
+/// decimal text), null, an object (its used fields), or the kind of anything
+/// else (for the error).
 enum Field {
     Str(String),
     Int(String),
     Null,
+    Object(Box<Record>),
     Other(&'static str),
 }
 
@@ -287,8 +289,22 @@ impl<'de> de::Deserialize<'de> for Field {
                 Ok(Field::Other("an array"))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
-                while map.next_entry::<Skip, Skip>()?.is_some() {}
-                Ok(Field::Other("an object"))
+                let mut r = Record::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let slot = match key {
+                        Key::Id => &mut r.id,
+                        Key::Text => &mut r.text,
+                        Key::Title => &mut r.title,
+                        Key::Date => &mut r.date,
+                        Key::Source => &mut r.source,
+                        Key::Other => {
+                            map.next_value::<Skip>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value::<Field>()?);
+                }
+                Ok(Field::Object(Box::new(r)))
             }
         }
         d.deserialize_any(V)
@@ -301,6 +317,7 @@ impl Field {
             Field::Str(_) => "a string",
             Field::Int(_) => "a number",
             Field::Null => "null",
+            Field::Object(_) => "an object",
             Field::Other(k) => k,
         }
     }
@@ -339,71 +356,15 @@ impl<'de> de::Deserialize<'de> for Key {
     }
 }
 
-/// A line's JSON value: the used fields of an object (a repeated field: its
-/// last value, as a JSON object map keeps it), or not an object at all.
+/// The fields of an object the reader uses (a repeated field: its last
+/// value, as a JSON object map keeps it).
 #[derive(Default)]
 struct Record {
-    object: bool,
     id: Option<Field>,
     text: Option<Field>,
     title: Option<Field>,
     date: Option<Field>,
     source: Option<Field>,
-}
-
-impl<'de> de::Deserialize<'de> for Record {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Record;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
-                let mut r = Record { object: true, ..Record::default() };
-                while let Some(key) = map.next_key::<Key>()? {
-                    let slot = match key {
-                        Key::Id => &mut r.id,
-                        Key::Text => &mut r.text,
-                        Key::Title => &mut r.title,
-                        Key::Date => &mut r.date,
-                        Key::Source => &mut r.source,
-                        Key::Other => {
-                            map.next_value::<Skip>()?;
-                            continue;
-                        }
-                    };
-                    *slot = Some(map.next_value::<Field>()?);
-                }
-                Ok(r)
-            }
-            // Anything else is read through (so invalid JSON inside it is still
-            // reported as such) and rejected afterwards.
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Record, A::Error> {
-                while seq.next_element::<Skip>()?.is_some() {}
-                Ok(Record::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Record, E> {
-                Ok(Record::default())
-            }
-            fn visit_unit<E>(self) -> Result<Record, E> {
-                Ok(Record::default())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Record, E> {
-                Ok(Record::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Record, E> {
-                Ok(Record::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Record, E> {
-                Ok(Record::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Record, E> {
-                Ok(Record::default())
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 /// Parses one line straight into a document: the used fields are read into
@@ -416,12 +377,12 @@ fn parse_line(bytes: &[u8], line_no: u64) -> Result<Option<Document>, String> {
         return Ok(None);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let record: Record = de::Deserialize::deserialize(&mut de)
-        .and_then(|r| de.end().map(|()| r))
+    let value: Field = de::Deserialize::deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
         .map_err(|e| format!("invalid JSON: {e}"))?;
-    if !record.object {
+    let Field::Object(record) = value else {
         return Err("expected a JSON object".into());
-    }
+    };
     let id = match record.id {
         None | Some(Field::Null) => line_no.to_string(),
         Some(Field::Str(s) | Field::Int(s)) => s,
