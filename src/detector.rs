@@ -388,17 +388,24 @@ impl Detector {
         let rows = cfg.lsh.rows;
         let mut entries: Vec<(u64, u32)> = Vec::with_capacity(feats.len());
         let mut deduped = 0;
+        // Document ids are below u32::MAX (`max_documents`): the marker of an unbanded sketch.
+        const NONE: u32 = u32::MAX;
         for band in 0..cfg.lsh.bands {
+            let key = |(i, f): (usize, &Features)| match f.minhash.slots().get(band * rows..(band + 1) * rows) {
+                Some(slots) if !f.minhash.is_empty() => (band_key(slots, band_seed, band), i as u32),
+                _ => (0, NONE),
+            };
+            // Filled in place, then the empty sketches dropped: no second buffer.
             entries.clear();
-            entries.extend(
-                par_map_init(feats, |i, f, _: &mut ()| {
-                    (f.minhash.slots().len() >= (band + 1) * rows && !f.minhash.is_empty()).then(|| {
-                        (band_key(&f.minhash.slots()[band * rows..(band + 1) * rows], band_seed, band), i as u32)
-                    })
-                })
-                .into_iter()
-                .flatten(),
-            );
+            entries.resize(feats.len(), (0, NONE));
+            #[cfg(feature = "parallel")]
+            {
+                use rayon::prelude::*;
+                entries.par_iter_mut().zip(feats.par_iter().enumerate()).for_each(|(e, f)| *e = key(f));
+            }
+            #[cfg(not(feature = "parallel"))]
+            entries.iter_mut().zip(feats.iter().enumerate()).for_each(|(e, f)| *e = key(f));
+            entries.retain(|e| e.1 != NONE);
             sort_entries(&mut entries);
             push_runs(&entries, &mut pairs, |_, _| true);
             // A pair colliding in many bands is pushed once per band: dedup as it grows.
