@@ -314,7 +314,11 @@ fn main() {
     let feature_bytes: usize = feats
         .iter()
         .map(|f| {
-            4 * f.shingles.len() + 4 * f.minhash.slots().len() + 12 * f.profile.len() + 12 * f.rare_terms.len() + 64
+            4 * f.shingles.len()
+                + 4 * f.minhash.slots().len()
+                + 12 * f.profile.len()
+                + std::mem::size_of_val(&f.rare_terms[..])
+                + std::mem::size_of::<samestory::Features>()
         })
         .sum();
     let n_pairs = scored.len();
