@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::explain::{Explanation, SharedTerm, Thresholds};
 use crate::hash::{derive_seed, domain};
 use crate::live::Live;
-use crate::lsh::{HammingIndex, TermIndex, band_key};
+use crate::lsh::{Accumulator, HammingIndex, TermIndex, band_key};
 use crate::minhash::MinHashKind;
 use crate::score::score_pair;
 use crate::simhash::SimHash;
@@ -196,7 +196,7 @@ pub(crate) fn term_candidates(
     terms: &TermIndex,
     cap: usize,
     date: &dyn Fn(u32) -> Option<Date>,
-    acc: &mut FxHashMap<u32, (f32, u32)>,
+    acc: &mut Accumulator,
 ) -> Vec<u32> {
     acc.clear();
     let mut budget = cfg.candidate_budget;
@@ -210,15 +210,13 @@ pub(crate) fn term_candidates(
         budget -= list.len();
         for &(j, wj) in list {
             if Some(j) != this {
-                let e = acc.entry(j).or_insert((0.0, 0));
-                e.0 += w * wj;
-                e.1 += 1;
+                acc.add(j, w * wj);
             }
         }
     }
     let min = cfg.candidate_min_overlap as f32;
     let mut ranked: Vec<(f32, u32, u32)> =
-        acc.iter().filter(|&(_, &(dot, _))| dot >= min).map(|(&j, &(dot, shared))| (dot, j, shared)).collect();
+        acc.iter().filter(|&(_, dot, _)| dot >= min).map(|(j, dot, shared)| (dot, j, shared)).collect();
     let order = |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     // Keep a margin over the limit for candidates the date test drops, then sort only those.
     let keep = cfg.candidate_limit.saturating_mul(2);
@@ -429,8 +427,12 @@ impl Detector {
         drop(entries);
         let terms = TermIndex::from_documents(feats.iter().map(|f| &f.rare_terms[..]));
         let cap = cfg.candidate_df_cap(corpus_docs) as usize;
-        let date = |j: u32| feats[j as usize].date;
-        let chosen = par_map_init(feats, |i, f, acc: &mut FxHashMap<u32, (f32, u32)>| {
+        // The dates in one dense array: the date test reads up to twice
+        // `candidate_limit` other documents per document, and each read from
+        // the features would be a cache miss.
+        let dates: Vec<Option<Date>> = feats.iter().map(|f| f.date).collect();
+        let date = |j: u32| dates[j as usize];
+        let chosen = par_map_init(feats, |i, f, acc: &mut Accumulator| {
             term_candidates(cfg, Some(i as u32), f, &terms, cap, &date, acc)
         });
         drop(terms);

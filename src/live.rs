@@ -68,7 +68,7 @@ use crate::config::Config;
 use crate::detector::{Detector, term_candidates};
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
-use crate::lsh::{BandIndex, HammingIndex, TermIndex, band_keys};
+use crate::lsh::{Accumulator, BandIndex, HammingIndex, TermIndex, band_keys};
 use crate::score::{PairScores, score_pair};
 use crate::stats::{CorpusStats, Observation};
 use crate::text::date::Date;
@@ -224,7 +224,7 @@ pub(crate) struct Live {
     pub terms: TermIndex,
     /// Buffers reused by every `add`.
     pub scratch: Scratch,
-    pub acc: FxHashMap<u32, (f32, u32)>,
+    pub acc: Accumulator,
 }
 
 impl Live {
@@ -244,7 +244,7 @@ impl Live {
             hamming: HammingIndex::new(cfg.simhash_distance),
             terms: TermIndex::new(),
             scratch: Scratch::default(),
-            acc: FxHashMap::default(),
+            acc: Accumulator::default(),
         }
     }
 

