@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use samestory::io::{ReadOptions, read_jsonl, read_path};
+use samestory::io::{ReadOptions, read_jsonl};
 use samestory::{Date, Detector, Document};
 
 struct Rng(u64);
@@ -266,34 +266,40 @@ fn main() {
         None => jsonl.len() as f64 / 1e6,
     };
 
+    let detector = Detector::new();
     let t = Instant::now();
-    let corpus = match &input {
-        Some(path) => read_path(path.as_ref(), ReadOptions::default()),
-        None => read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()),
-    }
-    .expect("valid corpus");
+    // From a file, reading and learning overlap (`Detector::read_and_learn`);
+    // a generated corpus is parsed from memory, then learned.
+    let (corpus, stats) = match &input {
+        Some(path) => detector.read_and_learn(path.as_ref(), ReadOptions::default()).expect("valid corpus"),
+        None => {
+            let corpus =
+                read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
+            let stats = detector.learn(&corpus.docs);
+            (corpus, stats)
+        }
+    };
     drop(jsonl);
+    let mut stats = stats;
     let read_s = t.elapsed().as_secs_f64();
     let docs: Vec<Document> = corpus.docs;
     let n = docs.len();
     let text_bytes: usize = docs.iter().map(Document::size).sum();
-    let detector = Detector::new();
     let stage = |name: &str, t: Instant| {
         let s = t.elapsed().as_secs_f64();
         println!(
-            "  {name:<12} {s:>8.3} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
+            "  {name:<17} {s:>8.3} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
             rss_mb("VmRSS:").unwrap_or(0.0),
             rss_mb("VmHWM:").unwrap_or(0.0)
         );
         s
     };
     println!("{n} documents, {:.1} MB of text (generated in {gen_s:.1} s)", text_bytes as f64 / 1e6);
-    let mut total = stage("read JSONL", Instant::now() - std::time::Duration::from_secs_f64(read_s));
+    let mut total = stage("read + statistics", Instant::now() - std::time::Duration::from_secs_f64(read_s));
     let t = Instant::now();
-    let mut stats = detector.learn(&docs);
     // As `Detector::cluster` does: lines seen once cannot be boilerplate.
     stats.compact();
-    total += stage("statistics", t);
+    total += stage("compact stats", t);
     let t = Instant::now();
     let feats = detector.features(&docs, &stats);
     // The statistics are not needed after the features (the pipeline of `Detector::cluster` frees them too).

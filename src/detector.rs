@@ -1,5 +1,7 @@
 //! The façade: [`Detector`] knows the whole pipeline.
 
+use std::path::Path;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analyze::{Analyzer, Features, Scratch};
@@ -9,6 +11,7 @@ use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::explain::{Explanation, SharedTerm, Thresholds};
 use crate::hash::{derive_seed, domain};
+use crate::io::{Corpus, ReadOptions};
 use crate::live::Live;
 use crate::lsh::{Accumulator, HammingIndex, TermIndex, band_key};
 use crate::minhash::MinHashKind;
@@ -365,6 +368,110 @@ impl Detector {
         }
     }
 
+    /// Reads a corpus as [`crate::io::read_path`] does and learns its
+    /// statistics as [`learn`](Self::learn) does, at the same time: a JSON
+    /// Lines file is parsed on one thread while the documents already read
+    /// are learned on the others, so the two first stages of a batch take
+    /// little more than learning alone. The same corpus and the same
+    /// statistics as reading, then learning (a folder, standard input, or a
+    /// build without the `parallel` feature does exactly that).
+    ///
+    /// # Errors
+    /// As [`crate::io::read_path`]: [`ErrorKind::Io`] when the path cannot be
+    /// read, [`ErrorKind::InvalidInput`] naming the file and line of bad
+    /// content (unless `opts.skip_bad`).
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, io::ReadOptions};
+    /// let dir = std::env::temp_dir().join(format!("samestory-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("news.jsonl");
+    /// std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Storm Ciarán hit Brittany.\"}\n{\"id\": \"b\", \"text\": \"Ciarán swept across Brittany.\"}\n")?;
+    /// let detector = Detector::new();
+    /// let (corpus, stats) = detector.read_and_learn(&path, ReadOptions::default())?;
+    /// assert_eq!(corpus.docs.len(), 2);
+    /// assert_eq!(stats, detector.learn(&corpus.docs));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_and_learn(&self, path: &Path, opts: ReadOptions) -> Result<(Corpus, CorpusStats), Error> {
+        #[cfg(feature = "parallel")]
+        if path.as_os_str() != "-" && !path.is_dir() {
+            return self.read_and_learn_jsonl(path, opts);
+        }
+        let corpus = crate::io::read_path(path, opts)?;
+        let stats = self.learn(&corpus.docs);
+        Ok((corpus, stats))
+    }
+
+    #[cfg(feature = "parallel")]
+    fn read_and_learn_jsonl(&self, path: &Path, opts: ReadOptions) -> Result<(Corpus, CorpusStats), Error> {
+        use rayon::prelude::*;
+        use std::sync::Mutex;
+        /// Documents per batch handed from the reading thread to the learners.
+        const BATCH: usize = 4096;
+        /// A learner lent to one rayon job, back in the pool when the job ends.
+        struct Lease<'a> {
+            item: Option<(Learner, Scratch)>,
+            pool: &'a Mutex<Vec<(Learner, Scratch)>>,
+        }
+        impl Drop for Lease<'_> {
+            fn drop(&mut self) {
+                if let Some(item) = self.item.take() {
+                    self.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(item);
+                }
+            }
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
+        let pool: Mutex<Vec<(Learner, Scratch)>> = Mutex::new(Vec::new());
+        let mut docs: Vec<Document> = Vec::new();
+        let skipped = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let read =
+                    crate::io::read_jsonl_with(std::io::BufReader::with_capacity(1 << 20, file), path, opts, |d| {
+                        batch.push(d);
+                        if batch.len() == BATCH {
+                            // A closed channel means the learning side stopped; the scope reports why.
+                            let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                        }
+                    });
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                read
+            });
+            for batch in rx {
+                // Learning is a sum of counts: any split of the batch over the learners gives the same statistics.
+                batch.par_chunks(64).for_each_init(
+                    || Lease {
+                        item: Some(
+                            pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop().unwrap_or_default(),
+                        ),
+                        pool: &pool,
+                    },
+                    |lease, part| {
+                        if let Some((l, s)) = lease.item.as_mut() {
+                            for d in part {
+                                self.an.learn_into(d, s, l);
+                            }
+                        }
+                    },
+                );
+                docs.extend(batch);
+            }
+            reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
+        let learners = pool.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let stats = learners.into_iter().map(|(l, _)| l.finish()).fold(CorpusStats::new(), |mut a, b| {
+            a.merge(&b);
+            a
+        });
+        Ok((Corpus { docs, skipped }, stats))
+    }
+
     /// The features of each document against `stats` (the second pass).
     pub fn features(&self, docs: &[Document], stats: &CorpusStats) -> Vec<Features> {
         par_map(docs, |d, s| self.an.features(d, stats, s))
@@ -593,7 +700,22 @@ impl Detector {
     /// [`ErrorKind::TooManyDocuments`], naming the document.
     pub fn cluster(&self, docs: &[Document]) -> Result<Clustering, Error> {
         self.check(docs)?;
-        let mut stats = self.learn(docs);
+        self.cluster_learned_checked(docs, self.learn(docs))
+    }
+
+    /// [`cluster`](Self::cluster) with statistics already learned: from
+    /// these documents by [`read_and_learn`](Self::read_and_learn) or
+    /// [`learn`](Self::learn), it gives the same clustering; statistics from
+    /// another corpus give its weights and boilerplate instead.
+    ///
+    /// # Errors
+    /// As [`cluster`](Self::cluster).
+    pub fn cluster_learned(&self, docs: &[Document], stats: CorpusStats) -> Result<Clustering, Error> {
+        self.check(docs)?;
+        self.cluster_learned_checked(docs, stats)
+    }
+
+    fn cluster_learned_checked(&self, docs: &[Document], mut stats: CorpusStats) -> Result<Clustering, Error> {
         stats.compact();
         let feats = self.features(docs, &stats);
         let corpus_docs = stats.docs();

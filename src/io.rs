@@ -157,8 +157,21 @@ pub fn read_path(path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
 /// assert_eq!(c.skipped[0].line, 3);
 /// # Ok::<(), samestory::Error>(())
 /// ```
-pub fn read_jsonl(mut reader: impl BufRead, path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
-    let mut corpus = Corpus::default();
+pub fn read_jsonl(reader: impl BufRead, path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
+    let mut docs = Vec::new();
+    let skipped = read_jsonl_with(reader, path, opts, |d| docs.push(d))?;
+    Ok(Corpus { docs, skipped })
+}
+
+/// [`read_jsonl`], handing each document to `emit` in input order instead
+/// of collecting them; returns the lines skipped.
+pub(crate) fn read_jsonl_with(
+    mut reader: impl BufRead,
+    path: &Path,
+    opts: ReadOptions,
+    mut emit: impl FnMut(Document),
+) -> Result<Vec<BadLine>, Error> {
+    let mut skipped = Vec::new();
     let mut ids: FxHashSet<String> = FxHashSet::default();
     let mut buf = Vec::new();
     let mut line_no = 0u64;
@@ -181,17 +194,17 @@ pub fn read_jsonl(mut reader: impl BufRead, path: &Path, opts: ReadOptions) -> R
                 if !opts.skip_bad {
                     return Err(Error::input(path, Some(line_no), reason));
                 }
-                corpus.skipped.push(BadLine { line: line_no, reason });
+                skipped.push(BadLine { line: line_no, reason });
             }
             Ok(Some(doc)) => {
                 ids.insert(doc.id.clone());
-                corpus.docs.push(doc);
+                emit(doc);
             }
-            Err(reason) if opts.skip_bad => corpus.skipped.push(BadLine { line: line_no, reason }),
+            Err(reason) if opts.skip_bad => skipped.push(BadLine { line: line_no, reason }),
             Err(reason) => return Err(Error::input(path, Some(line_no), reason)),
         }
     }
-    Ok(corpus)
+    Ok(skipped)
 }
 
 /// A value read through and dropped. Its strings are decoded (into the

@@ -449,3 +449,55 @@ fn minhash_and_lsh_parameter_errors() {
         ErrorKind::SketchMismatch { expected: 64, got: 32 }
     ));
 }
+
+/// `read_and_learn` (reading on one thread, learning on the others) gives
+/// what reading, then learning gives: the same documents in order, the same
+/// skipped lines, the same statistics, and the same error for a bad line,
+/// over enough documents for many batches.
+#[test]
+fn read_and_learn_equals_reading_then_learning() {
+    let dir = std::env::temp_dir().join(format!("samestory-read-and-learn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let words = ["storm", "Brittany", "power", "homes", "gusts", "ferry", "Brest", "council", "207", "rail"];
+    let mut good = String::new();
+    for i in 0..9_000usize {
+        let text: Vec<&str> = (0..12).map(|k| words[(i * 7 + k * k) % words.len()]).collect();
+        let line =
+            serde_json::json!({"id": format!("d{i}"), "text": format!("{}\nHome | News\n{}", text.join(" "), i % 97)});
+        good.push_str(&line.to_string());
+        good.push('\n');
+        if i % 2_500 == 1_000 {
+            good.push_str("{\"id\": 1, \"text\": 5}\n");
+        }
+    }
+    let path = dir.join("corpus.jsonl");
+    std::fs::write(&path, &good).expect("write corpus");
+    let detector = Detector::new();
+    for skip_bad in [true, false] {
+        let opts = ReadOptions::with_skip_bad(skip_bad);
+        let together = detector.read_and_learn(&path, opts);
+        match read_path(&path, opts) {
+            Ok(corpus) => {
+                let (c, stats) = together.expect("read_and_learn succeeds where read_path does");
+                assert_eq!(c, corpus);
+                assert_eq!(c.skipped.len(), 4);
+                assert_eq!(stats, detector.learn(&corpus.docs));
+                assert_eq!(stats.docs(), 9_000);
+                let learned = detector.cluster_learned(&c.docs, stats).expect("cluster_learned");
+                assert_eq!(learned.labels(), detector.cluster(&corpus.docs).expect("cluster").labels());
+            }
+            Err(e) => assert_eq!(together.expect_err("same error").to_string(), e.to_string()),
+        }
+    }
+    // A folder is read, then learned.
+    let txt = dir.join("txt");
+    std::fs::create_dir_all(&txt).expect("txt dir");
+    std::fs::write(txt.join("a.txt"), KIM).expect("write a.txt");
+    let (c, stats) = detector.read_and_learn(&txt, ReadOptions::default()).expect("folder");
+    assert_eq!(c.docs.len(), 1);
+    assert_eq!(stats, detector.learn(&c.docs));
+    let missing = detector.read_and_learn(&dir.join("missing.jsonl"), ReadOptions::default()).expect_err("missing");
+    assert!(matches!(missing.kind(), ErrorKind::Io { .. }));
+    assert!(missing.to_string().contains("missing.jsonl"), "{missing}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
