@@ -323,7 +323,7 @@ fn main() {
             4 * f.shingles.len()
                 + 4 * f.minhash.slots().len()
                 + 12 * f.profile.len()
-                + std::mem::size_of_val(&f.rare_terms[..])
+                + std::mem::size_of_val(&f.rare[..])
                 + std::mem::size_of::<samestory::Features>()
         })
         .sum();

@@ -41,9 +41,12 @@ pub struct Features {
     pub simhash: SimHash,
     /// Salient-term profile.
     pub profile: Profile,
-    /// Rare salient terms with their profile weights, rarest first (by
-    /// document frequency, then weight): the document's keys in the term index.
-    pub rare_terms: Box<[(u64, f32)]>,
+    /// The rare salient terms, as positions in `profile` (its
+    /// [`terms`](Profile::terms) order), rarest first (by document
+    /// frequency, then weight): the document's keys in the term index. Two
+    /// bytes a term; [`rare_terms`](Features::rare_terms) gives the terms
+    /// with their weights.
+    pub rare: Box<[u16]>,
     /// The document's date (given, found in the head of the text, or inherited
     /// from a very similar dated document in [`crate::Detector::cluster`]).
     pub date: Option<Date>,
@@ -460,9 +463,19 @@ impl Analyzer {
         rare.sort_unstable();
         weighted.truncate(self.cfg.profile_terms);
         let profile = Profile::top_k(weighted.into_iter().map(|(t, w, _)| (t, w)).collect(), self.cfg.profile_terms);
-        let rare_terms = rare.into_iter().filter_map(|(_, _, t)| profile.weight(t).map(|w| (t, w))).collect();
+        // Positions fit: `profile_terms` is at most 4,096.
+        let rare = rare.into_iter().filter_map(|(_, _, t)| profile.position(t).map(|i| i as u16)).collect();
         let date = doc.date.or_else(|| find_date(&doc.text));
-        Features { shingles, minhash, simhash, profile, rare_terms, date, content_tokens, total_tokens }
+        Features { shingles, minhash, simhash, profile, rare, date, content_tokens, total_tokens }
+    }
+}
+
+impl Features {
+    /// The rare salient terms with their profile weights, rarest first
+    /// (see [`rare`](Features::rare)).
+    pub fn rare_terms(&self) -> impl ExactSizeIterator<Item = (u64, f32)> + Clone + '_ {
+        // Positions come from the profile they index (or are checked against it when loaded).
+        self.rare.iter().map(|&i| self.profile.term_at(usize::from(i)).unwrap_or_default())
     }
 }
 

@@ -171,7 +171,7 @@ fn features_hash(f: &Features) -> u64 {
         b.extend_from_slice(&t.to_le_bytes());
         b.extend_from_slice(&w.to_bits().to_le_bytes());
     }
-    for &(t, w) in f.rare_terms.iter() {
+    for (t, w) in f.rare_terms() {
         b.extend_from_slice(&t.to_le_bytes());
         b.extend_from_slice(&w.to_bits().to_le_bytes());
     }
@@ -203,7 +203,7 @@ pub(crate) fn term_candidates(
 ) -> Vec<u32> {
     acc.clear();
     let mut budget = cfg.candidate_budget;
-    for &(t, w) in f.rare_terms.iter() {
+    for (t, w) in f.rare_terms() {
         let list = terms.postings(t);
         // Terms come rarest first (by document frequency when the features
         // were built); a later posting list may still be shorter.
@@ -532,7 +532,7 @@ impl Detector {
             feats[a as usize].simhash.hamming(feats[b as usize].simhash) <= cfg.simhash_distance
         });
         drop(entries);
-        let terms = TermIndex::from_documents(feats.iter().map(|f| &f.rare_terms[..]));
+        let terms = TermIndex::from_documents(feats.iter().map(Features::rare_terms));
         let cap = cfg.candidate_df_cap(corpus_docs) as usize;
         // The dates in one dense array: the date test reads up to twice
         // `candidate_limit` other documents per document, and each read from

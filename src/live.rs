@@ -261,7 +261,7 @@ impl Live {
         let keys = band_keys(&d.features.minhash, cfg.lsh, cfg.seed).unwrap_or_default();
         self.bands.insert(slot, &keys);
         self.hamming.insert(slot, d.features.simhash);
-        self.terms.insert(slot, &d.features.rare_terms);
+        self.terms.insert(slot, d.features.rare_terms());
     }
 
     /// Rebuilds every derived structure from the slots (after loading a
@@ -298,7 +298,7 @@ impl Live {
         let keys = band_keys(&d.features.minhash, cfg.lsh, cfg.seed).unwrap_or_default();
         self.bands.remove(slot, &keys);
         self.hamming.remove(slot, d.features.simhash);
-        self.terms.remove(slot, &d.features.rare_terms);
+        self.terms.remove(slot, d.features.rare_terms());
         if let Some(obs) = d.obs.unpack() {
             self.stats.forget(&obs);
         }

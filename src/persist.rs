@@ -339,8 +339,8 @@ fn write_doc(w: &mut Writer, d: &LiveDoc) {
         w.u64(t);
         w.f32(x);
     }
-    w.len(f.rare_terms.len());
-    for &(t, x) in f.rare_terms.iter() {
+    w.len(f.rare.len());
+    for (t, x) in f.rare_terms() {
         w.u64(t);
         w.f32(x);
     }
@@ -390,7 +390,12 @@ fn read_doc(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<LiveDoc> {
         let n = r.len(12)?;
         let mut rare = Vec::with_capacity(n);
         for _ in 0..n {
-            rare.push((r.u64()?, r.f32()?));
+            // Stored as (term, weight) pairs; held as positions in the profile.
+            let (t, x) = (r.u64()?, r.f32()?);
+            match profile.position(t) {
+                Some(i) if profile.term_at(i).map(|(_, w)| w.to_bits()) == Some(x.to_bits()) => rare.push(i as u16),
+                _ => return Err(format!("rare term {t:#x} is not in the profile with weight {x}")),
+            }
         }
         let date = r.opt_i32()?.map(Date::from_days);
         let content_tokens = r.u32()?;
@@ -421,7 +426,7 @@ fn read_doc(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<LiveDoc> {
             minhash: MinHashSketch::from_slots(slots.into_boxed_slice(), empty),
             simhash,
             profile,
-            rare_terms: rare.into_boxed_slice(),
+            rare: rare.into_boxed_slice(),
             date,
             content_tokens,
             total_tokens,

@@ -73,6 +73,16 @@ impl Profile {
         self.ids.binary_search(&term).ok().map(|i| self.weights[i])
     }
 
+    /// The term and weight at `position` in [`terms`](Self::terms) order.
+    pub fn term_at(&self, position: usize) -> Option<(u64, f32)> {
+        Some((*self.ids.get(position)?, *self.weights.get(position)?))
+    }
+
+    /// The position of `term` in [`terms`](Self::terms) order, if the profile holds it.
+    pub fn position(&self, term: u64) -> Option<usize> {
+        self.ids.binary_search(&term).ok()
+    }
+
     /// Number of terms.
     pub fn len(&self) -> usize {
         self.ids.len()

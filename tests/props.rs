@@ -541,7 +541,7 @@ proptest! {
             .collect();
         let mut idx = TermIndex::new();
         for (i, terms) in weighted.iter().enumerate() {
-            idx.insert(i as u32, terms);
+            idx.insert(i as u32, terms.iter().copied());
         }
         let mut live = vec![true; docs.len()];
         for _ in 0..2 {
@@ -562,7 +562,7 @@ proptest! {
             prop_assert_eq!(idx.is_empty(), distinct.is_empty());
             for (i, terms) in weighted.iter().enumerate() {
                 if removed[i] && live[i] {
-                    idx.remove(i as u32, terms);
+                    idx.remove(i as u32, terms.iter().copied());
                     live[i] = false;
                 }
             }

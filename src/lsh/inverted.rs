@@ -32,12 +32,12 @@ impl TermIndex {
     /// The index of a batch: document `i` of the iterator under each of its
     /// `(term, weight)` pairs. Equal to [`insert`](Self::insert)ing them in
     /// order, in one allocation for all postings.
-    pub fn from_documents<'a>(docs: impl Iterator<Item = &'a [(u64, f32)]> + Clone) -> TermIndex {
+    pub fn from_documents<I: IntoIterator<Item = (u64, f32)>>(docs: impl Iterator<Item = I> + Clone) -> TermIndex {
         // Count each term's postings, give each term its range, then fill them in document order.
         let mut ranges: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
         let mut total = 0usize;
         for terms in docs.clone() {
-            for &(t, _) in terms {
+            for (t, _) in terms {
                 ranges.entry(t).or_default().1 += 1;
                 total += 1;
             }
@@ -50,7 +50,7 @@ impl TermIndex {
         }
         let mut postings = vec![(0u32, 0f32); total];
         for (doc, terms) in docs.enumerate() {
-            for &(t, w) in terms {
+            for (t, w) in terms {
                 if let Some(r) = ranges.get_mut(&t) {
                     postings[(r.0 + r.1) as usize] = (doc as u32, w);
                     r.1 += 1;
@@ -74,21 +74,21 @@ impl TermIndex {
     }
 
     /// Adds `doc` under each of its `(term, weight)` pairs.
-    pub fn insert(&mut self, doc: u32, terms: &[(u64, f32)]) {
+    pub fn insert(&mut self, doc: u32, terms: impl IntoIterator<Item = (u64, f32)>) {
         let lists = self.lists();
-        for &(t, w) in terms {
+        for (t, w) in terms {
             lists.entry(t).or_default().push((doc, w));
         }
     }
 
     /// Removes `doc` from each of `terms`.
-    pub fn remove(&mut self, doc: u32, terms: &[(u64, f32)]) {
+    pub fn remove(&mut self, doc: u32, terms: impl IntoIterator<Item = (u64, f32)>) {
         let lists = self.lists();
         for (t, _) in terms {
-            if let Some(list) = lists.get_mut(t) {
+            if let Some(list) = lists.get_mut(&t) {
                 list.retain(|&(d, _)| d != doc);
                 if list.is_empty() {
-                    lists.remove(t);
+                    lists.remove(&t);
                 }
             }
         }
@@ -125,10 +125,10 @@ mod tests {
     #[test]
     fn insert_query_remove() {
         let mut idx = TermIndex::new();
-        idx.insert(0, &[(1, 0.5), (2, 0.25)]);
-        idx.insert(1, &[(2, 1.0), (3, 0.5)]);
+        idx.insert(0, [(1, 0.5), (2, 0.25)]);
+        idx.insert(1, [(2, 1.0), (3, 0.5)]);
         assert_eq!(idx.postings(2), &[(0, 0.25), (1, 1.0)]);
-        idx.remove(0, &[(1, 0.5), (2, 0.25)]);
+        idx.remove(0, [(1, 0.5), (2, 0.25)]);
         assert_eq!(idx.postings(2), &[(1, 1.0)]);
         assert!(idx.postings(1).is_empty());
         assert_eq!(idx.len(), 2);
@@ -138,10 +138,10 @@ mod tests {
     fn packed_equals_inserted() {
         let docs: Vec<Vec<(u64, f32)>> =
             vec![vec![(1, 0.5), (2, 0.25)], vec![], vec![(2, 1.0), (3, 0.5)], vec![(1, 0.125), (2, 2.0)]];
-        let packed = TermIndex::from_documents(docs.iter().map(Vec::as_slice));
+        let packed = TermIndex::from_documents(docs.iter().map(|d| d.iter().copied()));
         let mut grown = TermIndex::new();
         for (i, d) in docs.iter().enumerate() {
-            grown.insert(i as u32, d);
+            grown.insert(i as u32, d.iter().copied());
         }
         for t in 0..5 {
             assert_eq!(packed.postings(t), grown.postings(t), "term {t}");
@@ -149,8 +149,8 @@ mod tests {
         assert_eq!(packed.len(), grown.len());
         // A packed index still takes changes.
         let mut changed = packed.clone();
-        changed.remove(0, &docs[0]);
-        changed.insert(4, &[(3, 1.5)]);
+        changed.remove(0, docs[0].iter().copied());
+        changed.insert(4, [(3, 1.5)]);
         assert_eq!(changed.postings(2), &[(2, 1.0), (3, 2.0)]);
         assert_eq!(changed.postings(3), &[(2, 0.5), (4, 1.5)]);
         assert!(changed.postings(1).iter().all(|&(d, _)| d != 0));
