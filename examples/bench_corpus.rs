@@ -11,8 +11,9 @@
 //! of documents belong to planted near-duplicate groups of 2–5 (word
 //! substitutions, a dropped or moved sentence, site chrome added), and 30 %
 //! of the rest carry shared chrome too. Or reads a JSONL file (`--input`).
-//! Runs the whole default pipeline — reading JSONL (the generated corpus is
-//! serialized and parsed first), statistics, features, candidates, scoring,
+//! Runs the whole default pipeline — reading JSONL and statistics (from a
+//! file they overlap, `Detector::read_and_learn`; the generated corpus is
+//! serialized, parsed, then learned), features, candidates, scoring,
 //! clustering, writing one `{"id","cluster"}` line per document to a
 //! buffer — and prints the time of each stage, docs/s, MB/s, peak RSS,
 //! bytes per document, and the recall of the planted pairs.

@@ -14,7 +14,9 @@
 //! ```
 //!
 //! # Overview
-//! * [`Detector`]: the façade. [`Detector::cluster`] for a batch,
+//! * [`Detector`]: the façade. [`Detector::cluster`] for a batch
+//!   ([`Detector::read_and_learn`] with [`Detector::cluster_learned`] for a
+//!   large JSON Lines file: reading and learning at once),
 //!   [`Detector::add`] for one document at a time. Built by
 //!   [`Detector::builder`].
 //! * [`Document`]: id, text, and optional title, [`Date`] and source.
