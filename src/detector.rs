@@ -371,7 +371,7 @@ impl Detector {
     /// Reads a corpus as [`crate::io::read_path`] does and learns its
     /// statistics as [`learn`](Self::learn) does, at the same time: a JSON
     /// Lines file is parsed on one thread while the documents already read
-    /// are learned on the others, so the two first stages of a batch take
+    /// are learned on the others, so the first two stages of a batch take
     /// little more than learning alone. The same corpus and the same
     /// statistics as reading, then learning (a folder, standard input, or a
     /// build without the `parallel` feature does exactly that).
