@@ -117,7 +117,8 @@ pub(crate) struct Scratch {
     content: Vec<u64>,
     content_at: Vec<usize>,
     shingles: Vec<u64>,
-    line_buf: Vec<u64>,
+    /// The distinct terms of the document being observed.
+    term_buf: Vec<u64>,
     line_bytes: Vec<u8>,
     tf: FxHashMap<u64, (f64, bool)>,
     /// IDF by document frequency (NaN: not computed yet), for statistics of `idf_docs` documents.
@@ -278,11 +279,11 @@ impl Analyzer {
     pub(crate) fn observe(&self, doc: &Document, s: &mut Scratch) -> Observation {
         self.tokenize(doc, s);
         // Distinct terms with their mid-sentence and capitalized mid-sentence uses.
-        s.line_buf.clear();
-        s.line_buf.extend(s.toks.iter().filter(|t| t.term != 0).map(|t| t.term));
-        s.line_buf.sort_unstable();
-        s.line_buf.dedup();
-        let mut terms: Vec<(u64, u32, u32)> = s.line_buf.iter().map(|&t| (t, 0, 0)).collect();
+        s.term_buf.clear();
+        s.term_buf.extend(s.toks.iter().filter(|t| t.term != 0).map(|t| t.term));
+        s.term_buf.sort_unstable();
+        s.term_buf.dedup();
+        let mut terms: Vec<(u64, u32, u32)> = s.term_buf.iter().map(|&t| (t, 0, 0)).collect();
         for t in s.toks.iter().filter(|t| t.term != 0 && t.mid) {
             if let Ok(i) = terms.binary_search_by_key(&t.term, |e| e.0) {
                 terms[i].1 += 1;
@@ -472,7 +473,9 @@ impl Analyzer {
 
 impl Features {
     /// The rare salient terms with their profile weights, rarest first
-    /// (see [`rare`](Features::rare)).
+    /// (see [`rare`](Features::rare)). Features built or loaded by this
+    /// crate hold valid positions; a position set by hand beyond the profile
+    /// gives term 0 with weight 0, which adds nothing to any dot product.
     pub fn rare_terms(&self) -> impl ExactSizeIterator<Item = (u64, f32)> + Clone + '_ {
         // Positions come from the profile they index (or are checked against it when loaded).
         self.rare.iter().map(|&i| self.profile.term_at(usize::from(i)).unwrap_or_default())

@@ -392,10 +392,12 @@ fn read_doc(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<LiveDoc> {
         for _ in 0..n {
             // Stored as (term, weight) pairs; held as positions in the profile.
             let (t, x) = (r.u64()?, r.f32()?);
-            match profile.position(t) {
-                Some(i) if profile.term_at(i).map(|(_, w)| w.to_bits()) == Some(x.to_bits()) => rare.push(i as u16),
-                _ => return Err(format!("rare term {t:#x} is not in the profile with weight {x}")),
-            }
+            let at = profile.position(t).filter(|&i| profile.term_at(i).map(|(_, w)| w.to_bits()) == Some(x.to_bits()));
+            let Some(i) = at else {
+                return Err(format!("rare term {t:#x} is not in the profile with weight {x}"));
+            };
+            // Features hold two-byte positions (`profile_terms` is at most 4,096 when built).
+            rare.push(u16::try_from(i).map_err(|_| format!("rare term at profile position {i}, beyond 65,535"))?);
         }
         let date = r.opt_i32()?.map(Date::from_days);
         let content_tokens = r.u32()?;
