@@ -11,9 +11,11 @@
 //! of documents belong to planted near-duplicate groups of 2–5 (word
 //! substitutions, a dropped or moved sentence, site chrome added), and 30 %
 //! of the rest carry shared chrome too. Or reads a JSONL file (`--input`).
-//! Runs the whole default pipeline — reading JSONL and statistics (from a
-//! file they overlap, `Detector::read_and_learn`; the generated corpus is
-//! serialized, parsed, then learned), features, candidates, scoring,
+//! Runs the whole default pipeline — reading JSONL and statistics, features
+//! (a file is read twice, as `Detector::cluster_file` does: learning, then
+//! features, each pass parsing on one thread while the others work, and the
+//! text is never held; the generated corpus is serialized, parsed, learned
+//! and kept in memory, as with `Detector::cluster`), candidates, scoring,
 //! clustering, writing one `{"id","cluster"}` line per document to a
 //! buffer — and prints the time of each stage, docs/s, MB/s, peak RSS,
 //! bytes per document, and the recall of the planted pairs.
@@ -268,24 +270,6 @@ fn main() {
     };
 
     let detector = Detector::new();
-    let t = Instant::now();
-    // From a file, reading and learning overlap (`Detector::read_and_learn`);
-    // a generated corpus is parsed from memory, then learned.
-    let (corpus, stats) = match &input {
-        Some(path) => detector.read_and_learn(path.as_ref(), ReadOptions::default()).expect("valid corpus"),
-        None => {
-            let corpus =
-                read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
-            let stats = detector.learn(&corpus.docs);
-            (corpus, stats)
-        }
-    };
-    drop(jsonl);
-    let mut stats = stats;
-    let read_s = t.elapsed().as_secs_f64();
-    let docs: Vec<Document> = corpus.docs;
-    let n = docs.len();
-    let text_bytes: usize = docs.iter().map(Document::size).sum();
     let stage = |name: &str, t: Instant| {
         let s = t.elapsed().as_secs_f64();
         println!(
@@ -295,18 +279,54 @@ fn main() {
         );
         s
     };
-    println!("{n} documents, {:.1} MB of text (generated in {gen_s:.1} s)", text_bytes as f64 / 1e6);
-    let mut total = stage("read + statistics", Instant::now() - std::time::Duration::from_secs_f64(read_s));
     let t = Instant::now();
-    // As `Detector::cluster` does: lines seen once cannot be boilerplate.
-    stats.compact();
-    total += stage("compact stats", t);
-    let t = Instant::now();
-    let feats = detector.features(&docs, &stats);
-    // The statistics are not needed after the features (the pipeline of `Detector::cluster` frees them too).
-    let corpus_docs = stats.docs();
-    drop(stats);
-    total += stage("features", t);
+    // From a file, the text is never held: it is read twice, in two
+    // streaming passes (`Detector::learn_file`, then
+    // `Detector::features_file`, as `Detector::cluster_file` does); a
+    // generated corpus is in memory already: parsed, then learned.
+    let (ids, corpus_docs, text_bytes, feats, mut total, _held) = match &input {
+        Some(path) => {
+            let mut learned = detector.learn_file(path.as_ref(), ReadOptions::default()).expect("valid corpus");
+            let text_bytes = learned.text_bytes as usize;
+            println!(
+                "{} documents, {:.1} MB of text (generated in {gen_s:.1} s)",
+                learned.ids.len(),
+                text_bytes as f64 / 1e6
+            );
+            let mut total = stage("read + statistics", t);
+            let t = Instant::now();
+            learned.stats.compact();
+            total += stage("compact stats", t);
+            let t = Instant::now();
+            let feats =
+                detector.features_file(path.as_ref(), ReadOptions::default(), &learned).expect("unchanged file");
+            total += stage("read + features", t);
+            // The statistics are not needed after the features (`Detector::cluster_file` frees them too).
+            let samestory::LearnedFile { ids, stats, .. } = learned;
+            (ids, stats.docs(), text_bytes, feats, total, None)
+        }
+        None => {
+            let corpus =
+                read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
+            drop(jsonl);
+            let mut stats = detector.learn(&corpus.docs);
+            let docs: Vec<Document> = corpus.docs;
+            let text_bytes: usize = docs.iter().map(Document::size).sum();
+            println!("{} documents, {:.1} MB of text (generated in {gen_s:.1} s)", docs.len(), text_bytes as f64 / 1e6);
+            let mut total = stage("read + statistics", t);
+            let t = Instant::now();
+            // As `Detector::cluster` does: lines seen once cannot be boilerplate.
+            stats.compact();
+            total += stage("compact stats", t);
+            let t = Instant::now();
+            let feats = detector.features(&docs, &stats);
+            total += stage("features", t);
+            // The documents stay in memory to the end, as with `Detector::cluster`.
+            let ids = docs.iter().map(|d| d.id.clone()).collect();
+            (ids, stats.docs(), text_bytes, feats, total, Some(docs))
+        }
+    };
+    let n = ids.len();
     let t = Instant::now();
     let (mut feats, dups) = detector.collapse_duplicates(feats);
     total += stage("duplicates", t);
@@ -334,8 +354,8 @@ fn main() {
     total += stage("clustering", t);
     let t = Instant::now();
     let mut out = String::with_capacity(n * 24);
-    for (d, l) in docs.iter().zip(clustering.labels()) {
-        let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(d.id.as_str()));
+    for (id, l) in ids.iter().zip(clustering.labels()) {
+        let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(id.as_str()));
     }
     total += stage("output", t);
     println!(
@@ -348,11 +368,13 @@ fn main() {
     );
     let rss = peak_rss_mb().unwrap_or(0.0);
     println!(
-        "peak RSS {rss:.0} MB ({:.0} MB before the pipeline, text {:.0} MB); features {:.0} bytes/document; \
-         peak RSS beyond text {:.0} bytes/document",
+        "peak RSS {rss:.0} MB ({:.0} MB before the pipeline, text {:.0} MB, {}); features {:.0} bytes/document; \
+         peak RSS {:.0} bytes/document in all, {:.0} beyond the text",
         rss_before,
         text_bytes as f64 / 1e6,
+        if input.is_some() { "read twice from the file, never held" } else { "held in memory" },
         feature_bytes as f64 / n as f64,
+        rss * 1_048_576.0 / n as f64,
         ((rss - text_bytes as f64 / 1e6 / 1.048_576) * 1_048_576.0 / n as f64).max(0.0)
     );
     if !groups.is_empty() {

@@ -14,7 +14,10 @@
 //! Output: readable clusters (default), or exactly one `{"id", "cluster"}`
 //! line / CSV row per input document, in input order. A malformed JSONL line
 //! stops the run with exit code 2 before anything is printed, naming the line;
-//! `--skip-bad` skips and counts such lines instead.
+//! `--skip-bad` skips and counts such lines instead. With `--format jsonl` or
+//! `csv` and a file or folder PATH, only the ids are needed: the file is
+//! clustered in two streaming passes (`Detector::cluster_file`) without
+//! holding its text in memory.
 //!
 //! With `--index FILE` the run is incremental: the detector's state is
 //! loaded from FILE when it exists (parameters included), each input
@@ -312,6 +315,89 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
     ExitCode::SUCCESS
 }
 
+/// The detector the options ask for (batch modes).
+fn build_detector(args: &Args) -> Result<Detector, samestory::Error> {
+    let mut builder = Detector::builder();
+    if let Some(t) = args.threshold {
+        builder.story_threshold(t);
+    }
+    if args.no_dates {
+        builder.date_window_days(None);
+    }
+    builder.build()
+}
+
+/// One `{"id","cluster"}` line or CSV row per document, in input order.
+fn write_labels<'a>(
+    out: &mut impl Write,
+    format: Format,
+    ids: impl Iterator<Item = &'a str>,
+    clustering: &Clustering,
+) -> std::io::Result<()> {
+    if format == Format::Csv {
+        writeln!(out, "id,cluster")?;
+    }
+    for (id, l) in ids.zip(clustering.labels()) {
+        if format == Format::Csv {
+            writeln!(out, "{},{l}", csv_field(id))?;
+        } else {
+            writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(id))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the output; a closed pipe is not an error.
+fn finish_output(out: &mut impl Write, result: std::io::Result<()>) -> Result<(), ExitCode> {
+    match result.and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error writing output: {e}");
+            Err(ExitCode::from(1))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn report_skipped(skipped: &[samestory::io::BadLine]) {
+    for bad in skipped {
+        eprintln!("skipped line {}: {}", bad.line, bad.reason);
+    }
+    if !skipped.is_empty() {
+        eprintln!("skipped {} bad line(s)", skipped.len());
+    }
+}
+
+/// Only ids are printed: the file is clustered in two streaming passes
+/// (`Detector::cluster_file`), without holding its text in memory.
+fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
+    let start = Instant::now();
+    let file = match build_detector(args).and_then(|d| d.cluster_file(path, ReadOptions::with_skip_bad(args.skip_bad)))
+    {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    report_skipped(&file.skipped);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = write_labels(&mut out, args.format, file.ids.iter().map(String::as_str), &file.clustering);
+    if let Err(code) = finish_output(&mut out, result) {
+        return code;
+    }
+    eprintln!(
+        "{} documents, {} candidate pairs scored, {} clusters; read twice and clustered in {:.3} s ({:.0} docs/s)",
+        file.ids.len(),
+        file.clustering.pairs().len(),
+        file.clustering.clusters().len(),
+        secs,
+        file.ids.len() as f64 / secs.max(1e-9)
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -320,6 +406,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &args.path
+        && path.as_os_str() != "-"
+        && args.format != Format::Text
+        && args.explain.is_none()
+        && args.index.is_none()
+    {
+        return run_file(&args, path);
+    }
     let corpus = match &args.path {
         None => demo_corpus(),
         Some(p) => read_path(p, ReadOptions::with_skip_bad(args.skip_bad)),
@@ -331,23 +425,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for bad in &corpus.skipped {
-        eprintln!("skipped line {}: {}", bad.line, bad.reason);
-    }
-    if !corpus.skipped.is_empty() {
-        eprintln!("skipped {} bad line(s)", corpus.skipped.len());
-    }
+    report_skipped(&corpus.skipped);
     if let Some(index) = &args.index {
         return run_index(&args, index, &corpus.docs);
     }
-    let mut builder = Detector::builder();
-    if let Some(t) = args.threshold {
-        builder.story_threshold(t);
-    }
-    if args.no_dates {
-        builder.date_window_days(None);
-    }
-    let detector = match builder.build() {
+    let detector = match build_detector(&args) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -392,18 +474,10 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(stdout.lock());
     let result = match args.format {
         Format::Text => write_text(&mut out, &corpus.docs, &clustering),
-        Format::Jsonl => corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| {
-            writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(d.id.as_str()))
-        }),
-        Format::Csv => writeln!(out, "id,cluster").and_then(|_| {
-            corpus.docs.iter().zip(clustering.labels()).try_for_each(|(d, l)| writeln!(out, "{},{l}", csv_field(&d.id)))
-        }),
+        format => write_labels(&mut out, format, corpus.docs.iter().map(|d| d.id.as_str()), &clustering),
     };
-    if let Err(e) = result.and_then(|_| out.flush())
-        && e.kind() != std::io::ErrorKind::BrokenPipe
-    {
-        eprintln!("error writing output: {e}");
-        return ExitCode::from(1);
+    if let Err(code) = finish_output(&mut out, result) {
+        return code;
     }
     eprintln!(
         "{} documents, {} candidate pairs scored, {} clusters in {:.3} s ({:.0} docs/s)",

@@ -407,69 +407,14 @@ impl Detector {
 
     #[cfg(feature = "parallel")]
     fn read_and_learn_jsonl(&self, path: &Path, opts: ReadOptions) -> Result<(Corpus, CorpusStats), Error> {
-        use rayon::prelude::*;
-        use std::sync::Mutex;
-        /// Documents per batch handed from the reading thread to the learners.
-        const BATCH: usize = 4096;
-        /// A learner lent to one rayon job, back in the pool when the job ends.
-        struct Lease<'a> {
-            item: Option<(Learner, Scratch)>,
-            pool: &'a Mutex<Vec<(Learner, Scratch)>>,
-        }
-        impl Drop for Lease<'_> {
-            fn drop(&mut self) {
-                if let Some(item) = self.item.take() {
-                    self.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(item);
-                }
-            }
-        }
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
-        let pool: Mutex<Vec<(Learner, Scratch)>> = Mutex::new(Vec::new());
+        let pool = crate::file::LearnerPool::default();
         let mut docs: Vec<Document> = Vec::new();
-        let skipped = std::thread::scope(|scope| {
-            let reader = scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                let read =
-                    crate::io::read_jsonl_with(std::io::BufReader::with_capacity(1 << 20, file), path, opts, |d| {
-                        batch.push(d);
-                        if batch.len() == BATCH {
-                            // A closed channel means the learning side stopped; the scope reports why.
-                            let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                        }
-                    });
-                if !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
-                read
-            });
-            for batch in rx {
-                // Learning is a sum of counts: any split of the batch over the learners gives the same statistics.
-                batch.par_chunks(64).for_each_init(
-                    || Lease {
-                        item: Some(
-                            pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop().unwrap_or_default(),
-                        ),
-                        pool: &pool,
-                    },
-                    |lease, part| {
-                        if let Some((l, s)) = lease.item.as_mut() {
-                            for d in part {
-                                self.an.learn_into(d, s, l);
-                            }
-                        }
-                    },
-                );
-                docs.extend(batch);
-            }
-            reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let skipped = crate::file::stream_jsonl(path, opts, |batch| {
+            pool.learn(self, &batch);
+            docs.extend(batch);
+            Ok(())
         })?;
-        let learners = pool.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let stats = learners.into_iter().map(|(l, _)| l.finish()).fold(CorpusStats::new(), |mut a, b| {
-            a.merge(&b);
-            a
-        });
-        Ok((Corpus { docs, skipped }, stats))
+        Ok((Corpus { docs, skipped }, pool.finish()))
     }
 
     /// The features of each document against `stats` (the second pass).

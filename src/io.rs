@@ -69,7 +69,11 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
 /// Reads one line into `buf` (cleared first), keeping at most `max` bytes:
 /// returns the bytes consumed and whether the line was longer (then `buf`
 /// is empty and the rest of the line was read past, not stored).
-fn read_line_capped(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
+pub(crate) fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
     buf.clear();
     let (mut total, mut too_long) = (0usize, false);
     loop {
@@ -159,17 +163,21 @@ pub fn read_path(path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
 /// ```
 pub fn read_jsonl(reader: impl BufRead, path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
     let mut docs = Vec::new();
-    let skipped = read_jsonl_with(reader, path, opts, |d| docs.push(d))?;
+    let skipped = read_jsonl_with(reader, path, opts, |d| {
+        docs.push(d);
+        true
+    })?;
     Ok(Corpus { docs, skipped })
 }
 
 /// [`read_jsonl`], handing each document to `emit` in input order instead
-/// of collecting them; returns the lines skipped.
+/// of collecting them; returns the lines skipped. Reading stops early,
+/// without an error, when `emit` returns false.
 pub(crate) fn read_jsonl_with(
     mut reader: impl BufRead,
     path: &Path,
     opts: ReadOptions,
-    mut emit: impl FnMut(Document),
+    mut emit: impl FnMut(Document) -> bool,
 ) -> Result<Vec<BadLine>, Error> {
     let mut skipped = Vec::new();
     let mut ids: FxHashSet<String> = FxHashSet::default();
@@ -198,7 +206,9 @@ pub(crate) fn read_jsonl_with(
             }
             Ok(Some(doc)) => {
                 ids.insert(doc.id.clone());
-                emit(doc);
+                if !emit(doc) {
+                    break;
+                }
             }
             Err(reason) if opts.skip_bad => skipped.push(BadLine { line: line_no, reason }),
             Err(reason) => return Err(Error::input(path, Some(line_no), reason)),
@@ -383,7 +393,7 @@ struct Record {
 /// Parses one line straight into a document: the used fields are read into
 /// their strings (one allocation each), the others skipped without building
 /// a JSON tree.
-fn parse_line(bytes: &[u8], line_no: u64) -> Result<Option<Document>, String> {
+pub(crate) fn parse_line(bytes: &[u8], line_no: u64) -> Result<Option<Document>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
     let text = text.trim();
     if text.is_empty() {

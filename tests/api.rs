@@ -501,3 +501,73 @@ fn read_and_learn_equals_reading_then_learning() {
     assert!(missing.to_string().contains("missing.jsonl"), "{missing}");
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+/// `cluster_file` (two streaming passes over the file, the text never held)
+/// gives what reading the file, then clustering gives: the same ids, skipped
+/// lines, statistics, features and stories, over enough documents for many
+/// batches; a file changed between the passes is an error, not a wrong result.
+#[test]
+fn cluster_file_equals_reading_then_clustering() {
+    let dir = std::env::temp_dir().join(format!("samestory-cluster-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let stories = [KIM, KIM_EDITED, BAKERY];
+    let mut lines = Vec::new();
+    for i in 0..9_000usize {
+        // Groups of reprints of a few stories, each with its own number, so there are stories to find.
+        let text = format!("{}\nHome | News\nReport {}.", stories[i % 3], i / 30);
+        lines.push(serde_json::json!({"id": format!("d{i}"), "text": text}).to_string());
+        if i % 2_500 == 1_000 {
+            lines.push("{\"id\": 1, \"text\": 5}".to_string());
+        }
+    }
+    let path = dir.join("corpus.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write corpus");
+    let detector = Detector::new();
+    for skip_bad in [true, false] {
+        let opts = ReadOptions::with_skip_bad(skip_bad);
+        let streamed = detector.cluster_file(&path, opts);
+        match read_path(&path, opts) {
+            Ok(corpus) => {
+                let file = streamed.expect("cluster_file succeeds where read_path does");
+                assert_eq!(file.ids, corpus.docs.iter().map(|d| d.id.clone()).collect::<Vec<_>>());
+                assert_eq!(file.skipped, corpus.skipped);
+                assert_eq!(file.skipped.len(), 4);
+                let held = detector.cluster(&corpus.docs).expect("cluster");
+                assert_eq!(file.clustering.labels(), held.labels());
+                assert!(file.clustering.stories().count() < 9_000 / 2, "reprints are grouped");
+                let mut learned = detector.learn_file(&path, opts).expect("learn_file");
+                assert_eq!(learned.stats, detector.learn(&corpus.docs));
+                assert_eq!(learned.text_bytes, corpus.docs.iter().map(|d| d.size() as u64).sum::<u64>());
+                learned.stats.compact();
+                let feats = detector.features_file(&path, opts, &learned).expect("features_file");
+                assert!(feats == detector.features(&corpus.docs, &learned.stats), "same features");
+                // The file changes between the two passes: two documents swap places.
+                let mut swapped = lines.clone();
+                swapped.swap(10, 11);
+                let other = dir.join("swapped.jsonl");
+                std::fs::write(&other, swapped.join("\n") + "\n").expect("write swapped");
+                let err = detector.features_file(&other, opts, &learned).expect_err("changed");
+                assert!(err.to_string().contains("swapped.jsonl") && err.to_string().contains("changed"), "{err}");
+                std::fs::write(&other, lines[..100].join("\n") + "\n").expect("write truncated");
+                let err = detector.features_file(&other, opts, &learned).expect_err("truncated");
+                assert!(err.to_string().contains("changed"), "{err}");
+            }
+            Err(e) => assert_eq!(streamed.expect_err("same error").to_string(), e.to_string()),
+        }
+    }
+    // Limits are checked while reading.
+    let small = Detector::builder().max_document_bytes(100).build().expect("valid");
+    let err = small.cluster_file(&path, ReadOptions::with_skip_bad(true)).expect_err("too large");
+    assert!(matches!(err.kind(), ErrorKind::DocumentTooLarge { .. }), "{err}");
+    // A folder is read whole in each pass; standard input cannot be read twice.
+    let txt = dir.join("txt");
+    std::fs::create_dir_all(&txt).expect("txt dir");
+    std::fs::write(txt.join("a.txt"), KIM).expect("write a.txt");
+    std::fs::write(txt.join("b.txt"), KIM_EDITED).expect("write b.txt");
+    let file = detector.cluster_file(&txt, ReadOptions::default()).expect("folder");
+    assert_eq!(file.ids, ["a.txt", "b.txt"]);
+    assert!(file.clustering.same_story(0, 1));
+    let err = detector.learn_file("-".as_ref(), ReadOptions::default()).expect_err("stdin");
+    assert!(matches!(err.kind(), ErrorKind::InvalidParameter { .. }), "{err}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}

@@ -1,0 +1,430 @@
+//! Batch clustering of a JSON Lines file in two streaming passes, without
+//! holding the text: [`Detector::cluster_file`] and its two stages,
+//! [`Detector::learn_file`] and [`Detector::features_file`].
+//!
+//! The batch pipeline needs corpus statistics before any document's
+//! features, so it reads every document twice. [`Detector::cluster`] keeps
+//! the documents in memory between the two passes; these functions read the
+//! file twice instead, so memory holds the features, the ids and the
+//! statistics, never the text: a 3 GB file of a million news articles
+//! clusters in about half the memory.
+//!
+//! Both passes parse the file on one thread while the batches already read
+//! are processed on the others (the rayon pool, with the `parallel` feature).
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::analyze::{Features, Scratch};
+use crate::cluster::Clustering;
+use crate::detector::Detector;
+use crate::document::Document;
+use crate::error::{Error, ErrorKind};
+use crate::io::{BadLine, Corpus, ReadOptions, parse_line, read_jsonl_with, read_line_capped, read_path};
+use crate::stats::{CorpusStats, Learner};
+
+/// Documents per batch handed from the reading thread to the workers.
+const BATCH: usize = 4096;
+
+/// What the first pass over a file keeps ([`Detector::learn_file`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedFile {
+    /// The documents' ids, in input order: position `i` is document `i` of
+    /// the features and of the clustering.
+    pub ids: Vec<String>,
+    /// Lines skipped under [`ReadOptions::skip_bad`] (always empty otherwise).
+    pub skipped: Vec<BadLine>,
+    /// The statistics learned from the documents.
+    pub stats: CorpusStats,
+    /// The size of the documents read, in bytes (the sum of [`Document::size`]).
+    pub text_bytes: u64,
+}
+
+/// A file clustered by [`Detector::cluster_file`].
+#[derive(Debug, Clone)]
+pub struct ClusteredFile {
+    /// The documents' ids, in input order (the clustering's positions).
+    pub ids: Vec<String>,
+    /// Lines skipped under [`ReadOptions::skip_bad`] (always empty otherwise).
+    pub skipped: Vec<BadLine>,
+    /// The stories.
+    pub clustering: Clustering,
+}
+
+/// Values lent to the jobs of a parallel loop and kept for the next loop:
+/// each job borrows one (a new one when none is free) and gives it back
+/// when it ends.
+pub(crate) struct Pool<T> {
+    free: Mutex<Vec<T>>,
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Pool<T> {
+        Pool { free: Mutex::new(Vec::new()) }
+    }
+}
+
+/// A value lent to one job, back in its pool when the job ends.
+pub(crate) struct Lease<'a, T> {
+    item: Option<T>,
+    pool: &'a Pool<T>,
+}
+
+impl<T> Drop for Lease<'_, T> {
+    fn drop(&mut self) {
+        if let Some(item) = self.item.take() {
+            self.pool.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(item);
+        }
+    }
+}
+
+impl<T> Lease<'_, T> {
+    fn get(&mut self) -> Option<&mut T> {
+        self.item.as_mut()
+    }
+}
+
+impl<T: Default> Pool<T> {
+    fn lease(&self) -> Lease<'_, T> {
+        let item = self.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop().unwrap_or_default();
+        Lease { item: Some(item), pool: self }
+    }
+
+    /// `f` of each item, in order, on the rayon pool (in order on one thread
+    /// without `parallel`), each job with a value from the pool.
+    fn map<I: Sync, R: Send>(&self, items: &[I], f: impl Fn(&mut T, &I) -> R + Sync + Send) -> Vec<R>
+    where
+        T: Send,
+    {
+        let one = |lease: &mut Lease<'_, T>, item: &I| match lease.get() {
+            Some(t) => f(t, item),
+            None => f(&mut T::default(), item),
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            items.par_iter().map_init(|| self.lease(), one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let mut lease = self.lease();
+            items.iter().map(|i| one(&mut lease, i)).collect()
+        }
+    }
+
+    fn into_items(self) -> Vec<T> {
+        self.free.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Learners lent to the jobs of a parallel loop and merged at the end:
+/// learning is a sum of counts, so any split of the documents over the
+/// learners gives the same statistics.
+#[derive(Default)]
+pub(crate) struct LearnerPool(Pool<(Learner, Scratch)>);
+
+impl LearnerPool {
+    /// Learns a batch of documents on the rayon pool (in order on one thread without `parallel`).
+    pub(crate) fn learn(&self, detector: &Detector, docs: &[Document]) {
+        let learn = |lease: &mut Lease<'_, (Learner, Scratch)>, part: &[Document]| {
+            if let Some((l, s)) = lease.get() {
+                for d in part {
+                    detector.an.learn_into(d, s, l);
+                }
+            }
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            docs.par_chunks(64).for_each_init(|| self.0.lease(), learn);
+        }
+        #[cfg(not(feature = "parallel"))]
+        learn(&mut self.0.lease(), docs);
+    }
+
+    /// The statistics of everything learned.
+    pub(crate) fn finish(self) -> CorpusStats {
+        self.0.into_items().into_iter().map(|(l, _)| l.finish()).fold(CorpusStats::new(), |mut a, b| {
+            a.merge(&b);
+            a
+        })
+    }
+}
+
+/// Reads a JSON Lines file as [`crate::io::read_jsonl`] does and hands its
+/// documents to `each` in batches, in input order: with the `parallel`
+/// feature, a thread parses the file while `each` works on the batch before.
+/// Stops at the first error of `each`, which comes before any reading error
+/// (it is about earlier lines). Returns the lines skipped.
+pub(crate) fn stream_jsonl(
+    path: &Path,
+    opts: ReadOptions,
+    mut each: impl FnMut(Vec<Document>) -> Result<(), Error>,
+) -> Result<Vec<BadLine>, Error> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    #[cfg(feature = "parallel")]
+    {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
+        std::thread::scope(|scope| {
+            let reading = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let read = read_jsonl_with(reader, path, opts, |d| {
+                    batch.push(d);
+                    // A closed channel means the consumer stopped (its error is reported): stop reading.
+                    batch.len() < BATCH || tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_ok()
+                });
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+                read
+            });
+            let mut result = Ok(());
+            for batch in &rx {
+                result = each(batch);
+                if result.is_err() {
+                    break;
+                }
+            }
+            drop(rx);
+            let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result.and(read)
+        })
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut result = Ok(());
+        let read = read_jsonl_with(reader, path, opts, |d| {
+            batch.push(d);
+            if batch.len() == BATCH {
+                result = each(std::mem::take(&mut batch));
+            }
+            result.is_ok()
+        });
+        if result.is_ok() && !batch.is_empty() {
+            result = each(batch);
+        }
+        result.and(read)
+    }
+}
+
+/// Calls `each` with batches of a corpus read whole (a folder of `.txt` files).
+fn in_batches(corpus: Corpus, mut each: impl FnMut(Vec<Document>) -> Result<(), Error>) -> Result<Vec<BadLine>, Error> {
+    let mut docs = corpus.docs.into_iter().peekable();
+    while docs.peek().is_some() {
+        each(docs.by_ref().take(BATCH).collect())?;
+    }
+    Ok(corpus.skipped)
+}
+
+/// Reads `path` (a JSON Lines file, or a folder of `.txt` files), handing
+/// batches of documents to `each`.
+fn each_batch(
+    path: &Path,
+    opts: ReadOptions,
+    each: impl FnMut(Vec<Document>) -> Result<(), Error>,
+) -> Result<Vec<BadLine>, Error> {
+    if path.as_os_str() == "-" {
+        return Err(Error::param("path", "standard input cannot be read twice: read it with read_path, then cluster"));
+    }
+    if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
+        in_batches(read_path(path, opts)?, each)
+    } else {
+        stream_jsonl(path, opts, each)
+    }
+}
+
+impl Detector {
+    /// The first pass of [`cluster_file`](Self::cluster_file): reads a JSON
+    /// Lines file (or a folder of `.txt` files, as
+    /// [`read_path`](crate::io::read_path) does) and learns its statistics,
+    /// keeping the ids but not the text. The statistics equal those of
+    /// [`learn`](Self::learn) over the documents read.
+    ///
+    /// # Errors
+    /// As [`read_path`](crate::io::read_path): [`ErrorKind::Io`], and
+    /// [`ErrorKind::InvalidInput`] naming the file and line of bad content
+    /// (unless `opts.skip_bad`); [`ErrorKind::DocumentTooLarge`] or
+    /// [`ErrorKind::TooManyDocuments`] as [`cluster`](Self::cluster);
+    /// [`ErrorKind::InvalidParameter`] for `-` (standard input cannot be read twice).
+    pub fn learn_file(&self, path: &Path, opts: ReadOptions) -> Result<LearnedFile, Error> {
+        let cfg = self.an.config();
+        let pool = LearnerPool::default();
+        let mut ids: Vec<String> = Vec::new();
+        let mut text_bytes = 0u64;
+        let skipped = each_batch(path, opts, |batch| {
+            if ids.len() + batch.len() > cfg.max_documents {
+                return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
+            }
+            if let Some(d) = batch.iter().find(|d| d.size() > cfg.max_document_bytes) {
+                return Err(Error::new(ErrorKind::DocumentTooLarge {
+                    id: d.id.clone(),
+                    bytes: d.size(),
+                    limit: cfg.max_document_bytes,
+                }));
+            }
+            pool.learn(self, &batch);
+            text_bytes += batch.iter().map(|d| d.size() as u64).sum::<u64>();
+            ids.extend(batch.into_iter().map(|d| d.id));
+            Ok(())
+        })?;
+        ids.shrink_to_fit();
+        Ok(LearnedFile { ids, skipped, stats: pool.finish(), text_bytes })
+    }
+
+    /// The second pass of [`cluster_file`](Self::cluster_file): reads the
+    /// file again and builds each document's features against
+    /// `learned.stats` (compact them first with [`CorpusStats::compact`], as
+    /// [`cluster`](Self::cluster) does, to save memory). The file must still
+    /// hold the documents of the first pass, read with the same `opts`: the
+    /// lines it skipped are skipped, and every other document must parse and
+    /// have the id learned at its position (only the ids are compared).
+    ///
+    /// A JSON Lines file is read in blocks of lines on this thread; each
+    /// block's lines are parsed and their features built on the rayon pool,
+    /// where the text of each document is still in the cache.
+    ///
+    /// # Errors
+    /// As [`learn_file`](Self::learn_file), and
+    /// [`ErrorKind::InvalidInput`] naming the file (and the line, when it
+    /// is known) when it no longer holds the documents learned.
+    pub fn features_file(&self, path: &Path, opts: ReadOptions, learned: &LearnedFile) -> Result<Vec<Features>, Error> {
+        if path.as_os_str() == "-" {
+            return Err(Error::param(
+                "path",
+                "standard input cannot be read twice: read it with read_path, then cluster",
+            ));
+        }
+        let ids = &learned.ids;
+        let changed = |line: Option<u64>, what: String| {
+            Error::input(path, line, format!("the file changed after it was learned: {what}"))
+        };
+        let mut feats: Vec<Features> = Vec::with_capacity(ids.len());
+        let mut push = |line: Option<u64>, id: String, f: Features| match ids.get(feats.len()) {
+            Some(want) if *want == id => {
+                feats.push(f);
+                Ok(())
+            }
+            Some(want) => {
+                Err(changed(line, format!("document {} has id {id:?}, learned as {want:?}", feats.len() + 1)))
+            }
+            None => Err(changed(line, format!("it holds more than the {} documents learned", ids.len()))),
+        };
+        let cfg = self.an.config();
+        if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
+            let docs = read_path(path, opts)?.docs;
+            for (d, f) in docs.iter().zip(self.features(&docs, &learned.stats)) {
+                if d.size() > cfg.max_document_bytes {
+                    return Err(changed(None, format!("document {:?} is now over the size limit", d.id)));
+                }
+                push(None, d.id.clone(), f)?;
+            }
+        } else {
+            /// Lines and bytes per block handed to the rayon pool.
+            const BLOCK_LINES: usize = 4096;
+            const BLOCK_BYTES: usize = 16 << 20;
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+            let mut skipped = learned.skipped.iter().map(|b| b.line).peekable();
+            let scratch: Pool<Scratch> = Pool::default();
+            let (mut bytes, mut lines, mut buf) = (Vec::new(), Vec::<(u64, usize, usize)>::new(), Vec::new());
+            let (mut line_no, mut end) = (0u64, false);
+            while !end {
+                bytes.clear();
+                lines.clear();
+                while bytes.len() < BLOCK_BYTES && lines.len() < BLOCK_LINES {
+                    let (n, too_long) = read_line_capped(&mut reader, &mut buf, opts.max_record_bytes)
+                        .map_err(|e| Error::io(path, e))?;
+                    if n == 0 {
+                        end = true;
+                        break;
+                    }
+                    line_no += 1;
+                    // The lines the first pass skipped (it lists them in order) are skipped again.
+                    while skipped.next_if(|&l| l < line_no).is_some() {}
+                    if skipped.next_if_eq(&line_no).is_some() {
+                        continue;
+                    }
+                    if too_long {
+                        return Err(changed(Some(line_no), "the line is over max_record_bytes".into()));
+                    }
+                    let start = bytes.len();
+                    bytes.extend_from_slice(&buf);
+                    lines.push((line_no, start, bytes.len()));
+                }
+                let built = scratch.map(&lines, |s, &(no, from, to)| match parse_line(&bytes[from..to], no) {
+                    Ok(Some(d)) if d.size() > cfg.max_document_bytes => {
+                        Err(changed(Some(no), format!("document {:?} is over the size limit", d.id)))
+                    }
+                    Ok(Some(d)) => {
+                        let f = self.an.features(&d, &learned.stats, s);
+                        Ok(Some((d.id, f)))
+                    }
+                    Ok(None) => Ok(None),
+                    Err(reason) => Err(changed(Some(no), reason)),
+                });
+                for (r, &(no, _, _)) in built.into_iter().zip(&lines) {
+                    if let Some((id, f)) = r? {
+                        push(Some(no), id, f)?;
+                    }
+                }
+            }
+        }
+        if feats.len() != ids.len() {
+            return Err(changed(None, format!("it holds {} documents, {} were learned", feats.len(), ids.len())));
+        }
+        Ok(feats)
+    }
+
+    /// Clusters a JSON Lines file (or a folder of `.txt` files) as
+    /// [`cluster`](Self::cluster) clusters its documents, without holding
+    /// the text: the file is read twice, once to learn the statistics
+    /// ([`learn_file`](Self::learn_file)) and once to build the features
+    /// ([`features_file`](Self::features_file)). Memory holds the features,
+    /// ids and statistics only. Gives the same clustering as reading the
+    /// file with [`read_path`](crate::io::read_path), then
+    /// [`cluster`](Self::cluster); standard input (`-`), which cannot be
+    /// read twice, is read that way.
+    ///
+    /// # Errors
+    /// As [`learn_file`](Self::learn_file) and
+    /// [`features_file`](Self::features_file) (the file must not change
+    /// between the two passes).
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, io::ReadOptions};
+    /// let dir = std::env::temp_dir().join(format!("samestory-cluster-file-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("news.jsonl");
+    /// std::fs::write(
+    ///     &path,
+    ///     "{\"id\": \"a\", \"text\": \"Storm Ciarán hit Brittany on Thursday with gusts of 207 km/h, cutting power to 1.2 million homes.\"}\n\
+    ///      {\"id\": \"b\", \"text\": \"Gusts reached 207 km/h as Ciarán swept across Brittany; about 1.2 million homes lost power.\"}\n\
+    ///      {\"id\": \"c\", \"text\": \"The central bank held its main rate at 4.5 percent, citing sticky services inflation.\"}\n",
+    /// )?;
+    /// let file = Detector::new().cluster_file(&path, ReadOptions::default())?;
+    /// assert_eq!(file.ids, ["a", "b", "c"]);
+    /// assert!(file.clustering.same_story(0, 1));
+    /// assert!(!file.clustering.same_story(0, 2));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cluster_file(&self, path: &Path, opts: ReadOptions) -> Result<ClusteredFile, Error> {
+        if path.as_os_str() == "-" {
+            let corpus = read_path(path, opts)?;
+            let clustering = self.cluster(&corpus.docs)?;
+            let ids = corpus.docs.into_iter().map(|d| d.id).collect();
+            return Ok(ClusteredFile { ids, skipped: corpus.skipped, clustering });
+        }
+        let mut learned = self.learn_file(path, opts)?;
+        learned.stats.compact();
+        let feats = self.features_file(path, opts, &learned)?;
+        let LearnedFile { ids, skipped, stats, .. } = learned;
+        let corpus_docs = stats.docs();
+        drop(stats);
+        let clustering = self.cluster_features(feats, corpus_docs);
+        Ok(ClusteredFile { ids, skipped, clustering })
+    }
+}
