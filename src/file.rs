@@ -235,6 +235,70 @@ fn each_batch(
     }
 }
 
+/// A block of lines read for the second pass: the lines' bytes, one after
+/// the other, and each line's number and range in them.
+struct Block {
+    bytes: Vec<u8>,
+    lines: Vec<(u64, usize, usize)>,
+    /// The input ended with this block.
+    end: bool,
+}
+
+/// Why a block could not be read.
+enum BlockError {
+    Io(std::io::Error),
+    /// A line not skipped by the first pass is over `max_record_bytes`.
+    TooLong(u64),
+}
+
+impl BlockError {
+    fn into_error(self, path: &Path, too_long: impl Fn(u64) -> Error) -> Error {
+        match self {
+            BlockError::Io(e) => Error::io(path, e),
+            BlockError::TooLong(line) => too_long(line),
+        }
+    }
+}
+
+/// Reads a JSON Lines file in blocks of lines, skipping the lines the first pass skipped.
+struct Blocks<R, S: Iterator<Item = u64>> {
+    reader: R,
+    skipped: std::iter::Peekable<S>,
+    buf: Vec<u8>,
+    line_no: u64,
+    max: usize,
+}
+
+impl<R: std::io::BufRead, S: Iterator<Item = u64>> Blocks<R, S> {
+    fn next_block(&mut self) -> Result<Block, BlockError> {
+        /// Lines and bytes per block handed to the rayon pool.
+        const BLOCK_LINES: usize = 4096;
+        const BLOCK_BYTES: usize = 16 << 20;
+        let mut block = Block { bytes: Vec::new(), lines: Vec::new(), end: false };
+        while block.bytes.len() < BLOCK_BYTES && block.lines.len() < BLOCK_LINES {
+            let (n, too_long) = read_line_capped(&mut self.reader, &mut self.buf, self.max).map_err(BlockError::Io)?;
+            if n == 0 {
+                block.end = true;
+                break;
+            }
+            self.line_no += 1;
+            let line_no = self.line_no;
+            // The lines the first pass skipped (it lists them in order) are skipped again.
+            while self.skipped.next_if(|&l| l < line_no).is_some() {}
+            if self.skipped.next_if_eq(&line_no).is_some() {
+                continue;
+            }
+            if too_long {
+                return Err(BlockError::TooLong(line_no));
+            }
+            let start = block.bytes.len();
+            block.bytes.extend_from_slice(&self.buf);
+            block.lines.push((line_no, start, block.bytes.len()));
+        }
+        Ok(block)
+    }
+}
+
 impl Detector {
     /// The first pass of [`cluster_file`](Self::cluster_file): reads a JSON
     /// Lines file (or a folder of `.txt` files, as
@@ -321,53 +385,68 @@ impl Detector {
                 push(None, d.id.clone(), f)?;
             }
         } else {
-            /// Lines and bytes per block handed to the rayon pool.
-            const BLOCK_LINES: usize = 4096;
-            const BLOCK_BYTES: usize = 16 << 20;
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-            let mut skipped = learned.skipped.iter().map(|b| b.line).peekable();
+            let mut blocks = Blocks {
+                reader: std::io::BufReader::with_capacity(1 << 20, file),
+                skipped: learned.skipped.iter().map(|b| b.line).peekable(),
+                buf: Vec::new(),
+                line_no: 0,
+                max: opts.max_record_bytes,
+            };
             let scratch: Pool<Scratch> = Pool::default();
-            let (mut bytes, mut lines, mut buf) = (Vec::new(), Vec::<(u64, usize, usize)>::new(), Vec::new());
-            let (mut line_no, mut end) = (0u64, false);
-            while !end {
-                bytes.clear();
-                lines.clear();
-                while bytes.len() < BLOCK_BYTES && lines.len() < BLOCK_LINES {
-                    let (n, too_long) = read_line_capped(&mut reader, &mut buf, opts.max_record_bytes)
-                        .map_err(|e| Error::io(path, e))?;
-                    if n == 0 {
-                        end = true;
-                        break;
-                    }
-                    line_no += 1;
-                    // The lines the first pass skipped (it lists them in order) are skipped again.
-                    while skipped.next_if(|&l| l < line_no).is_some() {}
-                    if skipped.next_if_eq(&line_no).is_some() {
-                        continue;
-                    }
-                    if too_long {
-                        return Err(changed(Some(line_no), "the line is over max_record_bytes".into()));
-                    }
-                    let start = bytes.len();
-                    bytes.extend_from_slice(&buf);
-                    lines.push((line_no, start, bytes.len()));
-                }
-                let built = scratch.map(&lines, |s, &(no, from, to)| match parse_line(&bytes[from..to], no) {
-                    Ok(Some(d)) if d.size() > cfg.max_document_bytes => {
-                        Err(changed(Some(no), format!("document {:?} is over the size limit", d.id)))
-                    }
-                    Ok(Some(d)) => {
-                        let f = self.an.features(&d, &learned.stats, s);
-                        Ok(Some((d.id, f)))
-                    }
-                    Ok(None) => Ok(None),
-                    Err(reason) => Err(changed(Some(no), reason)),
-                });
-                for (r, &(no, _, _)) in built.into_iter().zip(&lines) {
+            let mut each = |block: Block| -> Result<(), Error> {
+                let built =
+                    scratch.map(&block.lines, |s, &(no, from, to)| match parse_line(&block.bytes[from..to], no) {
+                        Ok(Some(d)) if d.size() > cfg.max_document_bytes => {
+                            Err(changed(Some(no), format!("document {:?} is over the size limit", d.id)))
+                        }
+                        Ok(Some(d)) => {
+                            let f = self.an.features(&d, &learned.stats, s);
+                            Ok(Some((d.id, f)))
+                        }
+                        Ok(None) => Ok(None),
+                        Err(reason) => Err(changed(Some(no), reason)),
+                    });
+                for (r, &(no, _, _)) in built.into_iter().zip(&block.lines) {
                     if let Some((id, f)) = r? {
                         push(Some(no), id, f)?;
                     }
+                }
+                Ok(())
+            };
+            let too_long = |line: u64| changed(Some(line), "the line is over max_record_bytes".into());
+            // The next block is read while the pool works on this one.
+            #[cfg(feature = "parallel")]
+            std::thread::scope(|scope| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Block>(1);
+                let reading = scope.spawn(move || -> Result<(), BlockError> {
+                    loop {
+                        let block = blocks.next_block()?;
+                        // A closed channel means the consumer stopped (its error is reported).
+                        if block.lines.is_empty() && block.end || tx.send(block).is_err() {
+                            return Ok(());
+                        }
+                    }
+                });
+                let mut result = Ok(());
+                for block in &rx {
+                    let end = block.end;
+                    result = each(block);
+                    if result.is_err() || end {
+                        break;
+                    }
+                }
+                drop(rx);
+                let read = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                result.and(read.map_err(|e| e.into_error(path, too_long)))
+            })?;
+            #[cfg(not(feature = "parallel"))]
+            loop {
+                let block = blocks.next_block().map_err(|e| e.into_error(path, too_long))?;
+                let end = block.end;
+                each(block)?;
+                if end {
+                    break;
                 }
             }
         }

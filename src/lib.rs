@@ -15,8 +15,10 @@
 //!
 //! # Overview
 //! * [`Detector`]: the façade. [`Detector::cluster`] for a batch
-//!   ([`Detector::read_and_learn`] with [`Detector::cluster_learned`] for a
-//!   large JSON Lines file: reading and learning at once),
+//!   ([`Detector::cluster_file`] for a large JSON Lines file: read twice,
+//!   in two streaming passes, so the text is never held;
+//!   [`Detector::read_and_learn`] with [`Detector::cluster_learned`] when
+//!   the documents are wanted in memory),
 //!   [`Detector::add`] for one document at a time. Built by
 //!   [`Detector::builder`].
 //! * [`Document`]: id, text, and optional title, [`Date`] and source.

@@ -555,6 +555,16 @@ fn cluster_file_equals_reading_then_clustering() {
             Err(e) => assert_eq!(streamed.expect_err("same error").to_string(), e.to_string()),
         }
     }
+    // A line over max_record_bytes, skipped by the first pass, is skipped by the second.
+    let capped = ReadOptions { max_record_bytes: 2_000, ..ReadOptions::with_skip_bad(true) };
+    let long = serde_json::json!({"id": "long", "text": KIM.repeat(8)}).to_string();
+    let short = dir.join("long.jsonl");
+    std::fs::write(&short, [lines[0].as_str(), &long, &lines[1], &lines[2]].join("\n")).expect("write long");
+    let file = detector.cluster_file(&short, capped).expect("long line skipped");
+    let corpus = read_path(&short, capped).expect("read_path");
+    assert_eq!((file.ids.len(), file.skipped.clone()), (3, corpus.skipped));
+    assert_eq!(file.skipped[0].line, 2);
+    assert_eq!(file.clustering.labels(), detector.cluster(&corpus.docs).expect("cluster").labels());
     // Limits are checked while reading.
     let small = Detector::builder().max_document_bytes(100).build().expect("valid");
     let err = small.cluster_file(&path, ReadOptions::with_skip_bad(true)).expect_err("too large");
