@@ -302,12 +302,12 @@ impl<R: std::io::BufRead, S: Iterator<Item = u64>> Blocks<R, S> {
 impl Detector {
     /// The first pass of [`cluster_file`](Self::cluster_file): reads a JSON
     /// Lines file (or a folder of `.txt` files, as
-    /// [`read_path`](crate::io::read_path) does) and learns its statistics,
+    /// [`read_path`] does) and learns its statistics,
     /// keeping the ids but not the text. The statistics equal those of
     /// [`learn`](Self::learn) over the documents read.
     ///
     /// # Errors
-    /// As [`read_path`](crate::io::read_path): [`ErrorKind::Io`], and
+    /// As [`read_path`]: [`ErrorKind::Io`], and
     /// [`ErrorKind::InvalidInput`] naming the file and line of bad content
     /// (unless `opts.skip_bad`); [`ErrorKind::DocumentTooLarge`] or
     /// [`ErrorKind::TooManyDocuments`] as [`cluster`](Self::cluster);
@@ -462,7 +462,7 @@ impl Detector {
     /// ([`learn_file`](Self::learn_file)) and once to build the features
     /// ([`features_file`](Self::features_file)). Memory holds the features,
     /// ids and statistics only. Gives the same clustering as reading the
-    /// file with [`read_path`](crate::io::read_path), then
+    /// file with [`read_path`], then
     /// [`cluster`](Self::cluster); standard input (`-`), which cannot be
     /// read twice, is read that way.
     ///
