@@ -13,7 +13,7 @@
 //! of the rest carry shared chrome too. Or reads a JSONL file (`--input`).
 //! Runs the whole default pipeline — reading JSONL and statistics, features
 //! (a file is read twice, as `Detector::cluster_file` does: learning, then
-//! features, each pass parsing on one thread while the others work, and the
+//! features, each pass reading on one thread while the others work, and the
 //! text is never held; the generated corpus is serialized, parsed, learned
 //! and kept in memory, as with `Detector::cluster`), candidates, scoring,
 //! clustering, writing one `{"id","cluster"}` line per document to a
@@ -284,7 +284,8 @@ fn main() {
     // streaming passes (`Detector::learn_file`, then
     // `Detector::features_file`, as `Detector::cluster_file` does); a
     // generated corpus is in memory already: parsed, then learned.
-    let (ids, corpus_docs, text_bytes, feats, mut total, _held) = match &input {
+    // `ids` from a file; the documents themselves when generated (their ids are read from them).
+    let (ids, corpus_docs, text_bytes, feats, mut total, held) = match &input {
         Some(path) => {
             let mut learned = detector.learn_file(path.as_ref(), ReadOptions::default()).expect("valid corpus");
             let text_bytes = learned.text_bytes as usize;
@@ -303,7 +304,7 @@ fn main() {
             total += stage("read + features", t);
             // The statistics are not needed after the features (`Detector::cluster_file` frees them too).
             let samestory::LearnedFile { ids, stats, .. } = learned;
-            (ids, stats.docs(), text_bytes, feats, total, None)
+            (ids, stats.docs(), text_bytes, feats, total, Vec::new())
         }
         None => {
             let corpus =
@@ -322,11 +323,15 @@ fn main() {
             let feats = detector.features(&docs, &stats);
             total += stage("features", t);
             // The documents stay in memory to the end, as with `Detector::cluster`.
-            let ids = docs.iter().map(|d| d.id.clone()).collect();
-            (ids, stats.docs(), text_bytes, feats, total, Some(docs))
+            (Vec::new(), stats.docs(), text_bytes, feats, total, docs)
         }
     };
-    let n = ids.len();
+    let id_list: Vec<&str> = if held.is_empty() {
+        ids.iter().map(String::as_str).collect()
+    } else {
+        held.iter().map(|d| d.id.as_str()).collect()
+    };
+    let n = id_list.len();
     let t = Instant::now();
     let (mut feats, dups) = detector.collapse_duplicates(feats);
     total += stage("duplicates", t);
@@ -354,8 +359,8 @@ fn main() {
     total += stage("clustering", t);
     let t = Instant::now();
     let mut out = String::with_capacity(n * 24);
-    for (id, l) in ids.iter().zip(clustering.labels()) {
-        let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(id.as_str()));
+    for (id, l) in id_list.iter().zip(clustering.labels()) {
+        let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(*id));
     }
     total += stage("output", t);
     println!(

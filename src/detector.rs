@@ -313,6 +313,15 @@ impl Detector {
         self.an.config().story_threshold
     }
 
+    /// A `DocumentTooLarge` error for a document over `max_document_bytes`.
+    pub(crate) fn check_size(&self, d: &Document) -> Result<(), Error> {
+        let limit = self.an.config().max_document_bytes;
+        if d.size() > limit {
+            return Err(Error::new(ErrorKind::DocumentTooLarge { id: d.id.clone(), bytes: d.size(), limit }));
+        }
+        Ok(())
+    }
+
     fn check(&self, docs: &[Document]) -> Result<(), Error> {
         let cfg = self.an.config();
         if docs.len() > cfg.max_documents {
@@ -320,13 +329,7 @@ impl Detector {
         }
         let mut seen: FxHashSet<&str> = FxHashSet::default();
         for d in docs {
-            if d.size() > cfg.max_document_bytes {
-                return Err(Error::new(ErrorKind::DocumentTooLarge {
-                    id: d.id.clone(),
-                    bytes: d.size(),
-                    limit: cfg.max_document_bytes,
-                }));
-            }
+            self.check_size(d)?;
             if !seen.insert(d.id.as_str()) {
                 return Err(Error::new(ErrorKind::DuplicateId { id: d.id.clone() }));
             }

@@ -6,11 +6,13 @@
 //! features, so it reads every document twice. [`Detector::cluster`] keeps
 //! the documents in memory between the two passes; these functions read the
 //! file twice instead, so memory holds the features, the ids and the
-//! statistics, never the text: a 3 GB file of a million news articles
-//! clusters in about half the memory.
+//! statistics, never the text: a 3 GB file of a million generated
+//! news-sized articles clusters in about half the memory.
 //!
-//! Both passes parse the file on one thread while the batches already read
-//! are processed on the others (the rayon pool, with the `parallel` feature).
+//! With the `parallel` feature, the first pass parses the file on one thread
+//! while the batches already parsed are learned on the rayon pool; the
+//! second reads blocks of lines on one thread while the pool parses the
+//! block before and builds its features.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -78,9 +80,10 @@ impl<T> Drop for Lease<'_, T> {
     }
 }
 
-impl<T> Lease<'_, T> {
-    fn get(&mut self) -> Option<&mut T> {
-        self.item.as_mut()
+impl<T: Default> Lease<'_, T> {
+    /// The value lent (it is only taken out when the lease ends).
+    fn get(&mut self) -> &mut T {
+        self.item.get_or_insert_with(T::default)
     }
 }
 
@@ -96,10 +99,7 @@ impl<T: Default> Pool<T> {
     where
         T: Send,
     {
-        let one = |lease: &mut Lease<'_, T>, item: &I| match lease.get() {
-            Some(t) => f(t, item),
-            None => f(&mut T::default(), item),
-        };
+        let one = |lease: &mut Lease<'_, T>, item: &I| f(lease.get(), item);
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
@@ -127,10 +127,9 @@ impl LearnerPool {
     /// Learns a batch of documents on the rayon pool (in order on one thread without `parallel`).
     pub(crate) fn learn(&self, detector: &Detector, docs: &[Document]) {
         let learn = |lease: &mut Lease<'_, (Learner, Scratch)>, part: &[Document]| {
-            if let Some((l, s)) = lease.get() {
-                for d in part {
-                    detector.an.learn_into(d, s, l);
-                }
+            let (l, s) = lease.get();
+            for d in part {
+                detector.an.learn_into(d, s, l);
             }
         };
         #[cfg(feature = "parallel")]
@@ -218,6 +217,11 @@ fn in_batches(corpus: Corpus, mut each: impl FnMut(Vec<Document>) -> Result<(), 
     Ok(corpus.skipped)
 }
 
+/// The error for `-` in the functions that read their input twice.
+fn stdin_twice() -> Error {
+    Error::param("path", "standard input cannot be read twice: read it with read_path, then cluster")
+}
+
 /// Reads `path` (a JSON Lines file, or a folder of `.txt` files), handing
 /// batches of documents to `each`.
 fn each_batch(
@@ -226,7 +230,7 @@ fn each_batch(
     each: impl FnMut(Vec<Document>) -> Result<(), Error>,
 ) -> Result<Vec<BadLine>, Error> {
     if path.as_os_str() == "-" {
-        return Err(Error::param("path", "standard input cannot be read twice: read it with read_path, then cluster"));
+        return Err(stdin_twice());
     }
     if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
         in_batches(read_path(path, opts)?, each)
@@ -321,13 +325,7 @@ impl Detector {
             if ids.len() + batch.len() > cfg.max_documents {
                 return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
             }
-            if let Some(d) = batch.iter().find(|d| d.size() > cfg.max_document_bytes) {
-                return Err(Error::new(ErrorKind::DocumentTooLarge {
-                    id: d.id.clone(),
-                    bytes: d.size(),
-                    limit: cfg.max_document_bytes,
-                }));
-            }
+            batch.iter().try_for_each(|d| self.check_size(d))?;
             pool.learn(self, &batch);
             text_bytes += batch.iter().map(|d| d.size() as u64).sum::<u64>();
             ids.extend(batch.into_iter().map(|d| d.id));
@@ -345,9 +343,10 @@ impl Detector {
     /// lines it skipped are skipped, and every other document must parse and
     /// have the id learned at its position (only the ids are compared).
     ///
-    /// A JSON Lines file is read in blocks of lines on this thread; each
-    /// block's lines are parsed and their features built on the rayon pool,
-    /// where the text of each document is still in the cache.
+    /// A JSON Lines file is read in blocks of lines on one thread while the
+    /// rayon pool parses the lines of the block before and builds their
+    /// features, each document's right after parsing it, while its text is
+    /// still in the cache.
     ///
     /// # Errors
     /// As [`learn_file`](Self::learn_file), and
@@ -355,10 +354,7 @@ impl Detector {
     /// is known) when it no longer holds the documents learned.
     pub fn features_file(&self, path: &Path, opts: ReadOptions, learned: &LearnedFile) -> Result<Vec<Features>, Error> {
         if path.as_os_str() == "-" {
-            return Err(Error::param(
-                "path",
-                "standard input cannot be read twice: read it with read_path, then cluster",
-            ));
+            return Err(stdin_twice());
         }
         let ids = &learned.ids;
         let changed = |line: Option<u64>, what: String| {
