@@ -212,6 +212,16 @@ fn peak_rss_mb() -> Option<f64> {
     rss_mb("VmHWM:")
 }
 
+/// Process CPU time (user + system, all threads) so far, in seconds.
+fn cpu_s() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the command name (which ends with the last ')'): utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
+    let ticks: f64 = rest.split_whitespace().skip(11).take(2).filter_map(|v| v.parse::<f64>().ok()).sum();
+    // Linux reports these in clock ticks of 1/100 s.
+    ticks / 100.0
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut n, mut seed, mut input, mut threads) = (10_000usize, 42u64, None::<String>, None::<usize>);
@@ -270,10 +280,13 @@ fn main() {
     };
 
     let detector = Detector::new();
+    let cpu_at = std::cell::Cell::new(cpu_s());
     let stage = |name: &str, t: Instant| {
         let s = t.elapsed().as_secs_f64();
+        let cpu = cpu_s();
         println!(
-            "  {name:<17} {s:>8.3} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
+            "  {name:<17} {s:>8.3} s   CPU {:>7.1} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
+            cpu - cpu_at.replace(cpu),
             rss_mb("VmRSS:").unwrap_or(0.0),
             rss_mb("VmHWM:").unwrap_or(0.0)
         );
@@ -298,6 +311,7 @@ fn main() {
             let t = Instant::now();
             learned.stats.compact();
             total += stage("compact stats", t);
+            println!("  ({} distinct terms)", learned.stats.vocabulary());
             let t = Instant::now();
             let feats =
                 detector.features_file(path.as_ref(), ReadOptions::default(), &learned).expect("unchanged file");
