@@ -17,18 +17,18 @@
 //! a document is boilerplate, the whole text is used, so exact reprints of a
 //! short article still match.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::document::Document;
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s, mix64};
 use crate::minhash::{MinHashSketch, MinHasher};
 use crate::profile::Profile;
-use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes, token_hash};
+use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes};
 use crate::simhash::{SimHash, SimHasher};
 use crate::stats::{CorpusStats, Learner, Observation};
 use crate::text::date::{Date, find_date};
-use crate::text::{STOPWORDS, TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
+use crate::text::{StopwordTable, TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
 
 /// What the detector keeps of one document.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +121,9 @@ pub(crate) struct Scratch {
     term_buf: Vec<u64>,
     line_bytes: Vec<u8>,
     tf: FxHashMap<u64, (f64, bool)>,
-    /// IDF by document frequency (NaN: not computed yet), for statistics of `idf_docs` documents.
-    idf: Vec<f64>,
+    /// IDF by document frequency, for statistics of `idf_docs` documents:
+    /// `(df, idf)` at `df % IDF_CACHE` (`df` is `u32::MAX` in an unused entry).
+    idf: Vec<(u32, f64)>,
     idf_docs: u64,
 }
 
@@ -136,14 +137,11 @@ pub(crate) struct Analyzer {
     source_seed: u64,
     bigram_seed: u64,
     tokens: TokenHasher,
-    /// Token hashes of the stopwords (in memory only).
-    stopwords: FxHashSet<u64>,
+    stopwords: StopwordTable,
 }
 
-const MAX_STOPWORD_BYTES: usize = 7;
-
-/// Document frequencies below this have their IDF cached per thread.
-const IDF_CACHE: usize = 1024;
+/// Entries of the per-thread cache of IDF by document frequency (a power of two).
+const IDF_CACHE: usize = 4096;
 
 const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " · ", " // "];
 
@@ -156,7 +154,7 @@ impl Analyzer {
             source_seed: derive_seed(cfg.seed, domain::SOURCE),
             bigram_seed: derive_seed(cfg.seed, domain::BIGRAM),
             tokens: TokenHasher::new(cfg.seed),
-            stopwords: STOPWORDS.iter().map(|w| token_hash(w, cfg.seed)).collect(),
+            stopwords: StopwordTable::new(),
             minhasher,
             cfg,
         })
@@ -184,7 +182,7 @@ impl Analyzer {
         let b = piece.as_bytes();
         let mut line_start = s.toks.len();
         // End of the line holding the last token (the next '\n', or the end).
-        let next_break = |from: usize| b[from..].iter().position(|&c| c == b'\n').map_or(b.len(), |k| from + k);
+        let next_break = |from: usize| crate::text::find_newline(b, from);
         let mut line_end = next_break(0);
         let mut prev_char: Option<u64> = None;
         let mut norm = std::mem::take(&mut s.norm);
@@ -202,7 +200,8 @@ impl Analyzer {
                 let number = t.kind == TokenKind::Number;
                 let form = term_form_bytes(low);
                 let form_hash = if form.len() == low.len() { hash } else { self.tokens.hash_raw(form) };
-                let stop = form.len() <= MAX_STOPWORD_BYTES && self.stopwords.contains(&form_hash);
+                // `form` starts where `low` does, in `lower`.
+                let stop = self.stopwords.contains_in(lower, at, form.len());
                 let keep = number || (form.len() >= 2 && !stop);
                 (hash, if keep { form_hash | 1 } else { 0 }, number)
             } else {
@@ -218,8 +217,7 @@ impl Analyzer {
                         let form = term_form(&norm);
                         let number = kind == TokenKind::Number;
                         let form_hash = if form.len() == norm.len() { hash } else { self.tokens.hash(form) };
-                        // Stopwords are at most 7 bytes: only short terms need the set look-up.
-                        let stop = form.len() <= MAX_STOPWORD_BYTES && self.stopwords.contains(&form_hash);
+                        let stop = self.stopwords.contains(form.as_bytes());
                         let keep = number || (form.chars().nth(1).is_some() && !stop);
                         (hash, if keep { form_hash | 1 } else { 0 }, number)
                     }
@@ -412,20 +410,20 @@ impl Analyzer {
                 }
             }
         }
-        // The IDF of small document frequencies, computed once per size of the statistics.
+        // The IDF of a document frequency, remembered while the statistics keep their size
+        // (direct-mapped: the frequent terms' frequencies stay cached, a collision recomputes).
         if s.idf_docs != stats.docs() || s.idf.is_empty() {
             s.idf.clear();
-            s.idf.resize(IDF_CACHE, f64::NAN);
+            s.idf.resize(IDF_CACHE, (u32::MAX, 0.0));
             s.idf_docs = stats.docs();
         }
         let idf_cache = &mut s.idf;
-        let mut idf = |df: u32| match idf_cache.get_mut(df as usize) {
-            Some(v) if v.is_nan() => {
-                *v = stats.idf_of(df);
-                *v
+        let mut idf = |df: u32| {
+            let e = &mut idf_cache[df as usize & (IDF_CACHE - 1)];
+            if e.0 != df {
+                *e = (df, stats.idf_of(df));
             }
-            Some(v) => *v,
-            None => stats.idf_of(df),
+            e.1
         };
         // One statistics look-up per term: weight and document frequency together.
         let mut weighted: Vec<(u64, f64, u32)> =
@@ -513,7 +511,7 @@ mod tests {
                             let form = term_form(&norm);
                             let number = kind == TokenKind::Number;
                             let form_hash = an.tokens.hash(form);
-                            let stop = an.stopwords.contains(&form_hash);
+                            let stop = crate::text::is_stopword(form);
                             let keep = number || (form.chars().nth(1).is_some() && !stop);
                             (if keep { form_hash | 1 } else { 0 }, number)
                         }
