@@ -256,6 +256,17 @@ fn push_runs(entries: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>, keep: impl Fn(
     }
 }
 
+/// Frees `v` on the rayon pool while the caller goes on (with the
+/// `parallel` feature; here otherwise): clustering runs on one thread, and
+/// freeing a million documents' features (four allocations each) takes
+/// about a second.
+fn drop_aside<T: Send + 'static>(v: Vec<T>) {
+    #[cfg(feature = "parallel")]
+    rayon::spawn(move || drop(v));
+    #[cfg(not(feature = "parallel"))]
+    drop(v);
+}
+
 #[cfg(feature = "parallel")]
 fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T, &mut S) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
@@ -588,7 +599,7 @@ impl Detector {
         let cfg = self.an.config();
         let n = dups.rep_of.len();
         if dups.reps.len() == n {
-            drop(rep_feats);
+            drop_aside(rep_feats);
             return self.cluster_scored(n, pairs);
         }
         let dup_scores: Vec<(u32, crate::score::PairScores)> = dups
@@ -599,7 +610,7 @@ impl Detector {
             .filter(|((_, w), _)| **w > 1)
             .map(|((&r, _), f)| (r, score_pair(f, f, cfg)))
             .collect();
-        drop(rep_feats);
+        drop_aside(rep_feats);
         let edges: Vec<(u32, u32, f64)> = pairs
             .iter()
             .filter(|p| p.scores.similarity > 0.0)
