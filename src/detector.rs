@@ -217,17 +217,8 @@ pub(crate) fn term_candidates(
             }
         }
     }
-    let min = cfg.candidate_min_overlap as f32;
-    let mut ranked: Vec<(f32, u32, u32)> =
-        acc.iter().filter(|&(_, dot, _)| dot >= min).map(|(j, dot, shared)| (dot, j, shared)).collect();
-    let order = |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    // Keep a margin over the limit for candidates the date test drops, then sort only those.
-    let keep = cfg.candidate_limit.saturating_mul(2);
-    if ranked.len() > keep {
-        ranked.select_nth_unstable_by(keep, order);
-        ranked.truncate(keep);
-    }
-    ranked.sort_unstable_by(order);
+    // Keep a margin over the limit for candidates the date test drops.
+    let ranked = acc.best(cfg.candidate_min_overlap as f32, cfg.candidate_limit.saturating_mul(2));
     // The date test looks at another document: do it only while walking the ranking.
     let far = |j: u32| match (cfg.date_window_days, f.date, date(j)) {
         (Some(w), Some(x), Some(y)) => x.days_since(y).unsigned_abs() > w,

@@ -168,6 +168,9 @@ pub(crate) struct Accumulator {
     /// Slot indexes in use by this query, in first-added order.
     used: Vec<u32>,
     stamp: u32,
+    /// Buffers of [`best`](Self::best), kept between queries.
+    dots: Vec<f32>,
+    ranked: Vec<(f32, u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -239,7 +242,41 @@ impl Accumulator {
         }
     }
 
+    /// The best `keep` sums of this query of at least `min`, as (dot
+    /// product, document, shared terms), best first: higher dot product,
+    /// then lower document (a total order, so the list is unique).
+    ///
+    /// When there are more than `keep`, the `keep`-th highest dot product is
+    /// found first by selection over the dot products alone (four bytes
+    /// each, one comparison); the sums below it are dropped, and only ties at
+    /// it are left to break by document.
+    pub(crate) fn best(&mut self, min: f32, keep: usize) -> &[(f32, u32, u32)] {
+        let Accumulator { slots, used, dots, ranked, .. } = self;
+        let order = |a: &(f32, u32, u32), b: &(f32, u32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        ranked.clear();
+        ranked
+            .extend(used.iter().map(|&i| slots[i as usize]).filter(|s| s.dot >= min).map(|s| (s.dot, s.doc, s.shared)));
+        if ranked.len() > keep {
+            if keep == 0 {
+                ranked.clear();
+                return ranked;
+            }
+            dots.clear();
+            dots.extend(ranked.iter().map(|e| e.0));
+            let (_, &mut tau, _) = dots.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
+            // At least `keep` sums reach `tau`; more only when several tie at it.
+            ranked.retain(|e| e.0.total_cmp(&tau).is_ge());
+            if ranked.len() > keep {
+                ranked.select_nth_unstable_by(keep, order);
+                ranked.truncate(keep);
+            }
+        }
+        ranked.sort_unstable_by(order);
+        ranked
+    }
+
     /// The sums of this query as (document, dot product, shared terms), in first-added order.
+    #[cfg(test)]
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, f32, u32)> + '_ {
         self.used.iter().map(|&i| {
             let s = self.slots[i as usize];
@@ -276,6 +313,29 @@ mod accumulator_tests {
                 want.sort_by_key(|x| x.0);
                 prop_assert_eq!(got, want);
             }
+        }
+    }
+
+    proptest! {
+        /// The best sums equal sorting them all (higher dot product, then
+        /// lower document) and keeping the first `keep` of at least `min`,
+        /// with many ties.
+        #[test]
+        fn best_equals_sorting_all(
+            q in proptest::collection::vec((0u32..300, -2i8..5), 0..600),
+            min in proptest::sample::select(vec![f32::NEG_INFINITY, -0.25, 0.0, 0.5]),
+            keep in 0usize..120,
+        ) {
+            let mut acc = Accumulator::default();
+            acc.clear();
+            for &(d, w) in &q {
+                acc.add(d, f32::from(w) * 0.25);
+            }
+            let mut want: Vec<(f32, u32, u32)> =
+                acc.iter().filter(|e| e.1 >= min).map(|(d, dot, n)| (dot, d, n)).collect();
+            want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            want.truncate(keep);
+            prop_assert_eq!(acc.best(min, keep), &want[..]);
         }
     }
 
