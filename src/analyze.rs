@@ -122,8 +122,9 @@ pub(crate) struct Scratch {
     line_bytes: Vec<u8>,
     tf: FxHashMap<u64, (f64, bool)>,
     /// IDF by document frequency, for statistics of `idf_docs` documents:
-    /// `(df, idf)` at `df % IDF_CACHE` (`df` is `u32::MAX` in an unused entry).
-    idf: Vec<(u32, f64)>,
+    /// `(df, idf)` at `df % IDF_CACHE` (`u64::MAX`, which no `u32` df
+    /// equals, in an unused entry).
+    idf: Vec<(u64, f64)>,
     idf_docs: u64,
 }
 
@@ -182,7 +183,7 @@ impl Analyzer {
         let b = piece.as_bytes();
         let mut line_start = s.toks.len();
         // End of the line holding the last token (the next '\n', or the end).
-        let next_break = |from: usize| crate::text::find_newline(b, from);
+        let next_break = |from: usize| crate::io::find_newline(&b[from..]).map_or(b.len(), |k| from + k);
         let mut line_end = next_break(0);
         let mut prev_char: Option<u64> = None;
         let mut norm = std::mem::take(&mut s.norm);
@@ -414,14 +415,14 @@ impl Analyzer {
         // (direct-mapped: the frequent terms' frequencies stay cached, a collision recomputes).
         if s.idf_docs != stats.docs() || s.idf.is_empty() {
             s.idf.clear();
-            s.idf.resize(IDF_CACHE, (u32::MAX, 0.0));
+            s.idf.resize(IDF_CACHE, (u64::MAX, 0.0));
             s.idf_docs = stats.docs();
         }
         let idf_cache = &mut s.idf;
         let mut idf = |df: u32| {
             let e = &mut idf_cache[df as usize & (IDF_CACHE - 1)];
-            if e.0 != df {
-                *e = (df, stats.idf_of(df));
+            if e.0 != u64::from(df) {
+                *e = (u64::from(df), stats.idf_of(df));
             }
             e.1
         };

@@ -371,11 +371,10 @@ impl Detector {
             }
             None => Err(changed(line, format!("it holds more than the {} documents learned", ids.len()))),
         };
-        let cfg = self.an.config();
         if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
             let docs = read_path(path, opts)?.docs;
             for (d, f) in docs.iter().zip(self.features(&docs, &learned.stats)) {
-                if d.size() > cfg.max_document_bytes {
+                if self.check_size(d).is_err() {
                     return Err(changed(None, format!("document {:?} is now over the size limit", d.id)));
                 }
                 push(None, d.id.clone(), f)?;
@@ -393,7 +392,7 @@ impl Detector {
             let mut each = |block: Block| -> Result<(), Error> {
                 let built =
                     scratch.map(&block.lines, |s, &(no, from, to)| match parse_line(&block.bytes[from..to], no) {
-                        Ok(Some(d)) if d.size() > cfg.max_document_bytes => {
+                        Ok(Some(d)) if self.check_size(&d).is_err() => {
                             Err(changed(Some(no), format!("document {:?} is over the size limit", d.id)))
                         }
                         Ok(Some(d)) => {

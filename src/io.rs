@@ -49,7 +49,7 @@ impl ReadOptions {
 }
 
 /// Position of the first `\n` in `bytes`, eight bytes at a time.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_newline(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut chunks = bytes.chunks_exact(8);

@@ -439,30 +439,6 @@ fn next_non_ascii(b: &[u8], from: usize) -> usize {
     rest[off..].iter().position(|&x| x >= 0x80).map_or(b.len(), |k| from + off + k)
 }
 
-/// Index of the first `\n` at or after `from` in `b`, or `b.len()`; eight
-/// bytes at a time.
-#[inline]
-pub(crate) fn find_newline(b: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let rest = &b[from.min(b.len())..];
-    let mut chunks = rest.chunks_exact(8);
-    let mut off = 0;
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w) ^ (u64::from(b'\n') * ONES);
-        // The lowest zero byte of `x` (a `\n` in `c`) sets the lowest high bit
-        // here; bytes above it may be flagged wrongly, bytes below it never.
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        if zero != 0 {
-            return from + off + (zero.trailing_zeros() / 8) as usize;
-        }
-        off += 8;
-    }
-    chunks.remainder().iter().position(|&c| c == b'\n').map_or(b.len(), |k| from + off + k)
-}
-
 /// Start of the first whitespace-separated chunk at or after `from` that
 /// holds a non-ASCII byte, or `b.len()`; `from` is 0 or the end of a chunk.
 #[inline]
@@ -770,17 +746,6 @@ mod tests {
         let mut out = String::new();
         normalize_into(s, &mut out);
         out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn find_newline_equals_a_byte_scan(
-            b in proptest::collection::vec(proptest::sample::select(vec![b'\n', 0x8a, 0x0b, b'a', 0, 0xff]), 0..40),
-            from in 0usize..45,
-        ) {
-            let expected = b.iter().enumerate().skip(from).find(|e| *e.1 == b'\n').map_or(b.len(), |e| e.0);
-            proptest::prop_assert_eq!(find_newline(&b, from), expected);
-        }
     }
 
     #[test]
