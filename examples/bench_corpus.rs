@@ -300,22 +300,26 @@ fn main() {
     // `ids` from a file; the documents themselves when generated (their ids are read from them).
     let (ids, corpus_docs, text_bytes, feats, mut total, held) = match &input {
         Some(path) => {
-            let mut learned = detector.learn_file(path.as_ref(), ReadOptions::default()).expect("valid corpus");
-            let text_bytes = learned.text_bytes as usize;
+            let mut file = detector.tokenize_file(path.as_ref(), ReadOptions::default()).expect("valid corpus");
+            let text_bytes = file.text_bytes as usize;
             println!(
                 "{} documents, {:.1} MB of text (generated in {gen_s:.1} s)",
-                learned.ids.len(),
+                file.ids.len(),
                 text_bytes as f64 / 1e6
             );
             let mut total = stage("read + statistics", t);
+            println!(
+                "  ({} MB of tokens kept, {:.0} bytes/document)",
+                file.token_bytes() / 1_000_000,
+                file.token_bytes() as f64 / file.ids.len().max(1) as f64
+            );
             let t = Instant::now();
-            learned.stats.compact();
+            file.stats.compact();
             total += stage("compact stats", t);
-            println!("  ({} distinct terms)", learned.stats.vocabulary());
+            println!("  ({} distinct terms)", file.stats.vocabulary());
             let t = Instant::now();
-            let feats =
-                detector.features_file(path.as_ref(), ReadOptions::default(), &learned).expect("unchanged file");
-            total += stage("read + features", t);
+            let (feats, learned) = detector.features_tokenized(file);
+            total += stage("features", t);
             // The statistics are not needed after the features (`Detector::cluster_file` frees them too).
             let samestory::LearnedFile { ids, stats, .. } = learned;
             (ids, stats.docs(), text_bytes, feats, total, Vec::new())

@@ -259,13 +259,19 @@ fn drop_aside<T: Send + 'static>(v: Vec<T>) {
 }
 
 #[cfg(feature = "parallel")]
-fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T, &mut S) -> R + Sync + Send) -> Vec<R> {
+pub(crate) fn par_map_init<T: Sync, S: Default, R: Send>(
+    items: &[T],
+    f: impl Fn(usize, &T, &mut S) -> R + Sync + Send,
+) -> Vec<R> {
     use rayon::prelude::*;
     items.par_iter().enumerate().map_init(S::default, |s, (i, t)| f(i, t, s)).collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn par_map_init<T: Sync, S: Default, R: Send>(items: &[T], f: impl Fn(usize, &T, &mut S) -> R + Sync + Send) -> Vec<R> {
+pub(crate) fn par_map_init<T: Sync, S: Default, R: Send>(
+    items: &[T],
+    f: impl Fn(usize, &T, &mut S) -> R + Sync + Send,
+) -> Vec<R> {
     let mut s = S::default();
     items.iter().enumerate().map(|(i, t)| f(i, t, &mut s)).collect()
 }
@@ -650,7 +656,16 @@ impl Detector {
     /// [`ErrorKind::TooManyDocuments`], naming the document.
     pub fn cluster(&self, docs: &[Document]) -> Result<Clustering, Error> {
         self.check(docs)?;
-        self.cluster_learned_checked(docs, self.learn(docs))
+        // Learning keeps each document's tokens, so the features need not tokenize it again.
+        let pool = crate::file::LearnerPool::default();
+        let runs = pool.learn_runs(self, docs);
+        let (mut stats, types) = pool.finish_with_types();
+        stats.compact();
+        let feats = self.features_of_runs(runs, &types, &stats);
+        drop(types);
+        let corpus_docs = stats.docs();
+        drop(stats);
+        Ok(self.cluster_features(feats, corpus_docs))
     }
 
     /// [`cluster`](Self::cluster) with statistics already learned: from

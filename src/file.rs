@@ -17,13 +17,13 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::analyze::{Features, Scratch};
+use crate::analyze::{Features, Scratch, TermWeights, Tokenized};
 use crate::cluster::Clustering;
 use crate::detector::Detector;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::io::{BadLine, Corpus, ReadOptions, parse_line, read_jsonl_with, read_line_capped, read_path};
-use crate::stats::{CorpusStats, Learner};
+use crate::stats::{CorpusStats, Learner, TokenTypes};
 
 /// Documents per batch handed from the reading thread to the workers.
 const BATCH: usize = 4096;
@@ -51,6 +51,47 @@ pub struct ClusteredFile {
     pub skipped: Vec<BadLine>,
     /// The stories.
     pub clustering: Clustering,
+}
+
+/// What one pass over a file keeps so that the features need not read it
+/// again ([`Detector::tokenize_file`]): what [`LearnedFile`] holds, and the
+/// tokens of every document, each as a four-byte type number, with its
+/// lines' hashes (about 2 KB per news-sized document, less than its
+/// features will take).
+pub struct TokenizedFile {
+    /// The documents' ids, in input order: position `i` is document `i` of
+    /// the features and of the clustering.
+    pub ids: Vec<String>,
+    /// Lines skipped under [`ReadOptions::skip_bad`] (always empty otherwise).
+    pub skipped: Vec<BadLine>,
+    /// The statistics learned from the documents. The features are built
+    /// against these: compact them first ([`CorpusStats::compact`]), as
+    /// [`Detector::cluster_file`] does, to save memory.
+    pub stats: CorpusStats,
+    /// The size of the documents read, in bytes (the sum of [`Document::size`]).
+    pub text_bytes: u64,
+    runs: Vec<LearnedRun>,
+    types: Vec<TokenTypes>,
+}
+
+impl std::fmt::Debug for TokenizedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenizedFile")
+            .field("documents", &self.ids.len())
+            .field("skipped", &self.skipped.len())
+            .field("terms", &self.stats.vocabulary())
+            .field("text_bytes", &self.text_bytes)
+            .field("token_bytes", &self.token_bytes())
+            .finish()
+    }
+}
+
+impl TokenizedFile {
+    /// The memory the kept tokens take, in bytes.
+    pub fn token_bytes(&self) -> usize {
+        self.runs.iter().map(|r| r.run.heap_bytes()).sum::<usize>()
+            + self.types.iter().map(TokenTypes::heap_bytes).sum::<usize>()
+    }
 }
 
 /// Values lent to the jobs of a parallel loop and kept for the next loop:
@@ -112,41 +153,141 @@ impl<T: Default> Pool<T> {
         }
     }
 
+    /// [`map`](Self::map) over owned items, each dropped once `f` is done with it.
+    fn map_owned<I: Send, R: Send>(&self, items: Vec<I>, f: impl Fn(&mut T, I) -> R + Sync + Send) -> Vec<R>
+    where
+        T: Send,
+    {
+        let one = |lease: &mut Lease<'_, T>, item: I| f(lease.get(), item);
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            items.into_par_iter().map_init(|| self.lease(), one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            let mut lease = self.lease();
+            items.into_iter().map(|i| one(&mut lease, i)).collect()
+        }
+    }
+
     fn into_items(self) -> Vec<T> {
         self.free.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Documents per [`Tokenized`] run: a few runs per batch for each thread.
+const RUN_DOCS: usize = 256;
+
+/// A learner with its buffers, lent to one job at a time.
+#[derive(Default)]
+pub(crate) struct Worker {
+    /// Its number among the pool's learners, given when first lent.
+    id: Option<u32>,
+    learner: Learner,
+    scratch: Scratch,
 }
 
 /// Learners lent to the jobs of a parallel loop and merged at the end:
 /// learning is a sum of counts, so any split of the documents over the
 /// learners gives the same statistics.
 #[derive(Default)]
-pub(crate) struct LearnerPool(Pool<(Learner, Scratch)>);
+pub(crate) struct LearnerPool {
+    pool: Pool<Worker>,
+    learners: std::sync::atomic::AtomicU32,
+}
+
+/// A run of documents learned by [`LearnerPool::learn_runs`]: their tokens,
+/// as the types of the learner numbered `learner`.
+pub(crate) struct LearnedRun {
+    learner: u32,
+    run: Tokenized,
+}
 
 impl LearnerPool {
     /// Learns a batch of documents on the rayon pool (in order on one thread without `parallel`).
     pub(crate) fn learn(&self, detector: &Detector, docs: &[Document]) {
-        let learn = |lease: &mut Lease<'_, (Learner, Scratch)>, part: &[Document]| {
-            let (l, s) = lease.get();
+        let learn = |lease: &mut Lease<'_, Worker>, part: &[Document]| {
+            let w = lease.get();
             for d in part {
-                detector.an.learn_into(d, s, l);
+                detector.an.learn_into(d, &mut w.scratch, &mut w.learner);
             }
         };
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            docs.par_chunks(64).for_each_init(|| self.0.lease(), learn);
+            docs.par_chunks(64).for_each_init(|| self.pool.lease(), learn);
         }
         #[cfg(not(feature = "parallel"))]
-        learn(&mut self.0.lease(), docs);
+        learn(&mut self.pool.lease(), docs);
+    }
+
+    /// [`learn`](Self::learn), keeping the tokens of the documents, in
+    /// runs in input order, for [`Detector::features_of_runs`].
+    pub(crate) fn learn_runs(&self, detector: &Detector, docs: &[Document]) -> Vec<LearnedRun> {
+        self.learn_runs_of(detector, docs, RUN_DOCS)
+    }
+
+    /// [`learn_runs`](Self::learn_runs) in runs of `run_docs` documents.
+    pub(crate) fn learn_runs_of(&self, detector: &Detector, docs: &[Document], run_docs: usize) -> Vec<LearnedRun> {
+        let parts: Vec<&[Document]> = docs.chunks(run_docs.max(1)).collect();
+        self.pool.map(&parts, |w, part| {
+            let learner = *w.id.get_or_insert_with(|| self.learners.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+            let mut run = Tokenized::default();
+            for d in *part {
+                detector.an.learn_into_run(d, &mut w.scratch, &mut w.learner, &mut run);
+            }
+            run.shrink_to_fit();
+            LearnedRun { learner, run }
+        })
     }
 
     /// The statistics of everything learned.
     pub(crate) fn finish(self) -> CorpusStats {
-        self.0.into_items().into_iter().map(|(l, _)| l.finish()).fold(CorpusStats::new(), |mut a, b| {
-            a.merge(&b);
-            a
-        })
+        self.finish_with_types().0
+    }
+
+    /// The statistics of everything learned, and the token types of each
+    /// learner, by its number.
+    pub(crate) fn finish_with_types(self) -> (CorpusStats, Vec<TokenTypes>) {
+        let mut workers = self.pool.into_items();
+        workers.sort_by_key(|w| w.id);
+        let mut all = CorpusStats::new();
+        let mut types = Vec::new();
+        for w in workers {
+            let (stats, t) = w.learner.finish_with_types();
+            all.merge(&stats);
+            if w.id.is_some() {
+                types.push(t);
+            }
+        }
+        (all, types)
+    }
+}
+
+impl Detector {
+    /// The features of documents learned in `runs` (in order) by learners
+    /// whose types are `types`, against the complete statistics learned:
+    /// the [`features`](Self::features) of the documents, without reading or
+    /// tokenizing them again. Each run is freed once its features are built.
+    pub(crate) fn features_of_runs(
+        &self,
+        runs: Vec<LearnedRun>,
+        types: &[TokenTypes],
+        stats: &CorpusStats,
+    ) -> Vec<Features> {
+        let weights: Vec<TermWeights> =
+            crate::detector::par_map_init(types, |_, t, _: &mut ()| TermWeights::of(t, stats));
+        let scratch: Pool<Scratch> = Pool::default();
+        let per_run = scratch.map_owned(runs, |s, r| {
+            let i = r.learner as usize;
+            self.an.features_of_run(&r.run, &types[i], &weights[i], stats, s)
+        });
+        let mut feats = Vec::with_capacity(per_run.iter().map(Vec::len).sum());
+        for f in per_run {
+            feats.extend(f);
+        }
+        feats
     }
 }
 
@@ -158,10 +299,19 @@ impl LearnerPool {
 pub(crate) fn stream_jsonl(
     path: &Path,
     opts: ReadOptions,
-    mut each: impl FnMut(Vec<Document>) -> Result<(), Error>,
+    each: impl FnMut(Vec<Document>) -> Result<(), Error>,
 ) -> Result<Vec<BadLine>, Error> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    stream_jsonl_from(std::io::BufReader::with_capacity(1 << 20, file), path, opts, each)
+}
+
+/// [`stream_jsonl`] of JSON Lines from `reader`; `path` names the input in errors.
+pub(crate) fn stream_jsonl_from(
+    reader: impl std::io::BufRead + Send,
+    path: &Path,
+    opts: ReadOptions,
+    mut each: impl FnMut(Vec<Document>) -> Result<(), Error>,
+) -> Result<Vec<BadLine>, Error> {
     #[cfg(feature = "parallel")]
     {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
@@ -451,20 +601,94 @@ impl Detector {
         Ok(feats)
     }
 
-    /// Clusters a JSON Lines file (or a folder of `.txt` files) as
-    /// [`cluster`](Self::cluster) clusters its documents, without holding
-    /// the text: the file is read twice, once to learn the statistics
-    /// ([`learn_file`](Self::learn_file)) and once to build the features
-    /// ([`features_file`](Self::features_file)). Memory holds the features,
-    /// ids and statistics only. Gives the same clustering as reading the
-    /// file with [`read_path`], then
-    /// [`cluster`](Self::cluster); standard input (`-`), which cannot be
-    /// read twice, is read that way.
+    /// Reads a JSON Lines file (standard input for `-`, or a folder of
+    /// `.txt` files, as [`read_path`] does) once, learning its statistics
+    /// and keeping the ids and the tokens of every document, but not the
+    /// text: [`features_tokenized`](Self::features_tokenized) then builds
+    /// the features without reading the file again. The statistics equal
+    /// those of [`learn`](Self::learn) over the documents read. The first
+    /// stage of [`cluster_file`](Self::cluster_file).
+    ///
+    /// With the `parallel` feature, a thread parses the file while the
+    /// rayon pool learns the batches already parsed.
     ///
     /// # Errors
-    /// As [`learn_file`](Self::learn_file) and
-    /// [`features_file`](Self::features_file) (the file must not change
-    /// between the two passes).
+    /// As [`read_path`]: [`ErrorKind::Io`], and
+    /// [`ErrorKind::InvalidInput`] naming the file and line of bad content
+    /// (unless `opts.skip_bad`); [`ErrorKind::DocumentTooLarge`] or
+    /// [`ErrorKind::TooManyDocuments`] as [`cluster`](Self::cluster).
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, io::ReadOptions};
+    /// let dir = std::env::temp_dir().join(format!("samestory-tokenize-file-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("news.jsonl");
+    /// std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Storm Ciarán hit Brittany.\"}\n{\"id\": \"b\", \"text\": \"Ciarán swept across Brittany.\"}\n")?;
+    /// let detector = Detector::new();
+    /// let file = detector.tokenize_file(&path, ReadOptions::default())?;
+    /// let corpus = samestory::io::read_path(&path, ReadOptions::default())?;
+    /// assert_eq!(file.stats, detector.learn(&corpus.docs));
+    /// let (feats, learned) = detector.features_tokenized(file);
+    /// assert_eq!(feats, detector.features(&corpus.docs, &learned.stats));
+    /// assert_eq!(learned.ids, ["a", "b"]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn tokenize_file(&self, path: &Path, opts: ReadOptions) -> Result<TokenizedFile, Error> {
+        let cfg = self.an.config();
+        let pool = LearnerPool::default();
+        let mut ids: Vec<String> = Vec::new();
+        let mut runs = Vec::new();
+        let mut text_bytes = 0u64;
+        let each = |batch: Vec<Document>| {
+            if ids.len() + batch.len() > cfg.max_documents {
+                return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
+            }
+            batch.iter().try_for_each(|d| self.check_size(d))?;
+            runs.extend(pool.learn_runs(self, &batch));
+            text_bytes += batch.iter().map(|d| d.size() as u64).sum::<u64>();
+            ids.extend(batch.into_iter().map(|d| d.id));
+            Ok(())
+        };
+        let skipped = if path.as_os_str() == "-" {
+            stream_jsonl_from(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()), path, opts, each)?
+        } else if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
+            in_batches(read_path(path, opts)?, each)?
+        } else {
+            stream_jsonl(path, opts, each)?
+        };
+        ids.shrink_to_fit();
+        runs.shrink_to_fit();
+        let (stats, types) = pool.finish_with_types();
+        Ok(TokenizedFile { ids, skipped, stats, text_bytes, runs, types })
+    }
+
+    /// The features of the documents of a [`TokenizedFile`], in input
+    /// order, against its statistics: the features
+    /// [`features_file`](Self::features_file) would build, without reading
+    /// the file. The tokens are freed as their features are built; the
+    /// rest of the file is given back. The second stage of
+    /// [`cluster_file`](Self::cluster_file).
+    pub fn features_tokenized(&self, file: TokenizedFile) -> (Vec<Features>, LearnedFile) {
+        let TokenizedFile { ids, skipped, stats, text_bytes, runs, types } = file;
+        let feats = self.features_of_runs(runs, &types, &stats);
+        (feats, LearnedFile { ids, skipped, stats, text_bytes })
+    }
+
+    /// Clusters a JSON Lines file (standard input for `-`, or a folder of
+    /// `.txt` files) as [`cluster`](Self::cluster) clusters its documents,
+    /// without holding the text: the file is read once
+    /// ([`tokenize_file`](Self::tokenize_file)), which learns the statistics
+    /// and keeps each document's tokens as four-byte type numbers; once the
+    /// statistics are complete, the features are built from those tokens
+    /// ([`features_tokenized`](Self::features_tokenized)), which frees them
+    /// as it goes. Memory holds the tokens or the features, the ids and the
+    /// statistics, never the text. Gives the same clustering as reading the
+    /// file with [`read_path`], then [`cluster`](Self::cluster).
+    ///
+    /// # Errors
+    /// As [`tokenize_file`](Self::tokenize_file).
     ///
     /// # Example
     /// ```
@@ -486,15 +710,9 @@ impl Detector {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn cluster_file(&self, path: &Path, opts: ReadOptions) -> Result<ClusteredFile, Error> {
-        if path.as_os_str() == "-" {
-            let corpus = read_path(path, opts)?;
-            let clustering = self.cluster(&corpus.docs)?;
-            let ids = corpus.docs.into_iter().map(|d| d.id).collect();
-            return Ok(ClusteredFile { ids, skipped: corpus.skipped, clustering });
-        }
-        let mut learned = self.learn_file(path, opts)?;
-        learned.stats.compact();
-        let feats = self.features_file(path, opts, &learned)?;
+        let mut file = self.tokenize_file(path, opts)?;
+        file.stats.compact();
+        let (feats, learned) = self.features_tokenized(file);
         let LearnedFile { ids, skipped, stats, .. } = learned;
         let corpus_docs = stats.docs();
         drop(stats);

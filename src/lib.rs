@@ -123,7 +123,7 @@ pub use detector::{Detector, DetectorBuilder, Duplicates};
 pub use document::Document;
 pub use error::{Error, ErrorKind};
 pub use explain::Explanation;
-pub use file::{ClusteredFile, LearnedFile};
+pub use file::{ClusteredFile, LearnedFile, TokenizedFile};
 pub use live::{Assignment, Match, StoryId};
 pub use minhash::{MinHashKind, MinHashSketch, MinHasher};
 pub use profile::Profile;

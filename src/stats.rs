@@ -16,6 +16,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::hash::mix64;
+
 /// Per-term counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TermStat {
@@ -59,12 +61,63 @@ pub struct CorpusStats {
 /// [`Observation`] per document. Each count carries the number of the last
 /// document that added to its document frequency, so a term or line found
 /// twice in one document counts once without sorting the document's terms.
+///
+/// The learner also interns the *token types* it meets (a token's hash,
+/// term and kind) and numbers them, so that a caller can keep a document's
+/// tokens as four-byte type numbers and build its features after learning
+/// without tokenizing it again ([`Learner::finish_with_types`]).
 #[derive(Debug, Default)]
 pub(crate) struct Learner {
     docs: u32,
-    terms: FxHashMap<u64, (TermStat, u32)>,
+    /// [`type_key`] of a token → its type number and term number.
+    type_ids: FxHashMap<u64, (u32, u32)>,
+    types: TokenTypes,
+    /// Term hash → its number (position in `terms`).
+    term_ids: FxHashMap<u64, u32>,
+    /// Counts of each term, and the last document that added to its document frequency.
+    counts: Vec<(TermStat, u32)>,
     lines: FxHashMap<u64, (u32, u32)>,
     source_lines: FxHashMap<u64, (u32, u32)>,
+}
+
+/// The key of a token type: its hash, term (0 for none) and kind mixed into
+/// one word. A type is almost always a function of its hash alone, but a
+/// grapheme's bigram term depends on the grapheme before it, and
+/// normalization can give a number and a word one hash. Distinct types
+/// share a key with probability about 2^-64 a pair, as distinct tokens
+/// share a hash.
+#[inline]
+fn type_key(hash: u64, term: u64, number: bool) -> u64 {
+    hash ^ mix64(term ^ (u64::from(number) << 1))
+}
+
+/// The term number of a token type without a term.
+pub(crate) const NO_TERM: u32 = u32::MAX;
+
+/// One token type: a token's hash, its term's number in [`TokenTypes`]
+/// (or [`NO_TERM`]) and whether it is a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TokenType {
+    pub(crate) hash: u64,
+    pub(crate) term: u32,
+    pub(crate) number: bool,
+}
+
+/// The token types one [`Learner`] met, by number, with the terms they
+/// stand for: what it takes to turn type numbers back into tokens.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TokenTypes {
+    /// Each type.
+    pub(crate) types: Vec<TokenType>,
+    /// Each term's hash.
+    pub(crate) terms: Vec<u64>,
+}
+
+impl TokenTypes {
+    /// The memory the types take beyond their own size, in bytes.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<TokenType>() * self.types.capacity() + 8 * self.terms.capacity()
+    }
 }
 
 impl Learner {
@@ -74,19 +127,52 @@ impl Learner {
         self.docs += 1;
     }
 
-    /// One use of a term in the current document (`mid`: mid-sentence; `cap`: capitalized there).
+    /// One token of the current document: its hash, its term (0 for none),
+    /// whether it is a number, and for its term, whether it is
+    /// mid-sentence (`mid`) and capitalized there (`cap`). Counts the term
+    /// and returns the token's type number.
+    ///
+    /// A learner numbers at most `u32::MAX` types: more would take hundreds
+    /// of gigabytes of memory first.
     #[inline]
-    pub(crate) fn term(&mut self, term: u64, mid: bool, cap: bool) {
-        let doc = self.docs;
-        let (s, last) = self.terms.entry(term).or_insert((TermStat::default(), 0));
-        if *last != doc {
-            *last = doc;
-            s.df = s.df.saturating_add(1);
+    pub(crate) fn token(&mut self, hash: u64, term: u64, number: bool, mid: bool, cap: bool) -> u32 {
+        let key = type_key(hash, term, number);
+        let (ty, term_id) = match self.type_ids.get(&key) {
+            Some(&found) => found,
+            None => self.new_type(key, hash, term, number),
+        };
+        if term_id != NO_TERM {
+            let doc = self.docs;
+            let (s, last) = &mut self.counts[term_id as usize];
+            if *last != doc {
+                *last = doc;
+                s.df = s.df.saturating_add(1);
+            }
+            if mid {
+                s.mid = s.mid.saturating_add(1);
+                s.mid_capitalized = s.mid_capitalized.saturating_add(u32::from(cap));
+            }
         }
-        if mid {
-            s.mid = s.mid.saturating_add(1);
-            s.mid_capitalized = s.mid_capitalized.saturating_add(u32::from(cap));
-        }
+        ty
+    }
+
+    #[cold]
+    fn new_type(&mut self, key: u64, hash: u64, term_hash: u64, number: bool) -> (u32, u32) {
+        let term = if term_hash == 0 {
+            NO_TERM
+        } else {
+            let next = self.types.terms.len() as u32;
+            let id = *self.term_ids.entry(term_hash).or_insert(next);
+            if id == next {
+                self.types.terms.push(term_hash);
+                self.counts.push((TermStat::default(), 0));
+            }
+            id
+        };
+        let ty = self.types.types.len() as u32;
+        self.types.types.push(TokenType { hash, term, number });
+        self.type_ids.insert(key, (ty, term));
+        (ty, term)
     }
 
     /// A line of the current document.
@@ -111,12 +197,20 @@ impl Learner {
 
     /// The statistics learned (as observing each document's [`Observation`] would give).
     pub(crate) fn finish(self) -> CorpusStats {
-        CorpusStats {
+        self.finish_with_types().0
+    }
+
+    /// The statistics learned, and the token types met, by the numbers
+    /// [`token`](Self::token) gave them.
+    pub(crate) fn finish_with_types(self) -> (CorpusStats, TokenTypes) {
+        let terms = self.types.terms.iter().zip(&self.counts).map(|(&t, &(s, _))| (t, s)).collect();
+        let stats = CorpusStats {
             docs: u64::from(self.docs),
-            terms: self.terms.into_iter().map(|(t, (s, _))| (t, s)).collect(),
+            terms,
             lines: self.lines.into_iter().map(|(l, (c, _))| (l, c)).collect(),
             source_lines: self.source_lines.into_iter().map(|(l, (c, _))| (l, c)).collect(),
-        }
+        };
+        (stats, self.types)
     }
 }
 

@@ -502,10 +502,12 @@ fn read_and_learn_equals_reading_then_learning() {
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
-/// `cluster_file` (two streaming passes over the file, the text never held)
-/// gives what reading the file, then clustering gives: the same ids, skipped
-/// lines, statistics, features and stories, over enough documents for many
-/// batches; a file changed between the passes is an error, not a wrong result.
+/// `cluster_file` (one streaming pass over the file that keeps the tokens,
+/// the text never held) gives what reading the file, then clustering gives:
+/// the same ids, skipped lines, statistics, features and stories, over
+/// enough documents for many batches; so do its two stages, and the two
+/// streaming passes of `learn_file` and `features_file`, where a file
+/// changed between the passes is an error, not a wrong result.
 #[test]
 fn cluster_file_equals_reading_then_clustering() {
     let dir = std::env::temp_dir().join(format!("samestory-cluster-file-{}", std::process::id()));
@@ -534,6 +536,16 @@ fn cluster_file_equals_reading_then_clustering() {
                 assert_eq!(file.skipped.len(), 4);
                 let held = detector.cluster(&corpus.docs).expect("cluster");
                 assert_eq!(file.clustering.labels(), held.labels());
+                // Both keep the tokens while learning; building the features from the
+                // documents again, with the statistics learned, clusters the same.
+                let again = detector.cluster_learned(&corpus.docs, detector.learn(&corpus.docs)).expect("again");
+                assert_eq!(held.labels(), again.labels());
+                let mut tokens = detector.tokenize_file(&path, opts).expect("tokenize_file");
+                assert_eq!(tokens.stats, detector.learn(&corpus.docs));
+                tokens.stats.compact();
+                let (feats, rest) = detector.features_tokenized(tokens);
+                assert!(feats == detector.features(&corpus.docs, &rest.stats), "same features from the tokens");
+                assert_eq!((&rest.ids, &rest.skipped), (&file.ids, &file.skipped));
                 assert!(file.clustering.stories().count() < 9_000 / 2, "reprints are grouped");
                 let mut learned = detector.learn_file(&path, opts).expect("learn_file");
                 assert_eq!(learned.stats, detector.learn(&corpus.docs));
@@ -569,7 +581,7 @@ fn cluster_file_equals_reading_then_clustering() {
     let small = Detector::builder().max_document_bytes(100).build().expect("valid");
     let err = small.cluster_file(&path, ReadOptions::with_skip_bad(true)).expect_err("too large");
     assert!(matches!(err.kind(), ErrorKind::DocumentTooLarge { .. }), "{err}");
-    // A folder is read whole in each pass; standard input cannot be read twice.
+    // A folder is read whole; `learn_file` cannot read standard input (it would have to read it twice).
     let txt = dir.join("txt");
     std::fs::create_dir_all(&txt).expect("txt dir");
     std::fs::write(txt.join("a.txt"), KIM).expect("write a.txt");
