@@ -116,29 +116,38 @@ fn parse_iso(s: &str) -> Option<Date> {
     Date::from_ymd(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month a word names, in any case, with or without a final `.`: the
+/// full name, its first three letters, or `sept`. No allocation: it runs on
+/// every word of every document's head.
 fn month_of(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let w = word.to_ascii_lowercase();
-    let w = w.trim_end_matches('.');
-    if w.len() < 3 {
+    let w = word.trim_end_matches('.').as_bytes();
+    // Month names are 3 to 9 ASCII letters starting with one of these.
+    if !(3..=9).contains(&w.len()) || !b"jfmasond".contains(&w[0].to_ascii_lowercase()) {
         return None;
     }
     MONTHS
         .iter()
-        .position(|m| *m == w || (w.len() >= 3 && m.starts_with(w) && (w.len() == 3 || w == "sept")))
+        .position(|m| {
+            let m = m.as_bytes();
+            m.eq_ignore_ascii_case(w)
+                || (w.len() == 3 && m[..3].eq_ignore_ascii_case(w))
+                || (w.eq_ignore_ascii_case(b"sept") && m.starts_with(b"sept"))
+        })
         .map(|i| i as u32 + 1)
 }
 
@@ -205,6 +214,31 @@ pub fn find_date(text: &str) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `month_of` as first written (lowercasing into a new string): the oracle.
+    fn month_of_reference(word: &str) -> Option<u32> {
+        let w = word.to_ascii_lowercase();
+        let w = w.trim_end_matches('.');
+        if w.len() < 3 {
+            return None;
+        }
+        MONTHS
+            .iter()
+            .position(|m| *m == w || (w.len() >= 3 && m.starts_with(w) && (w.len() == 3 || w == "sept")))
+            .map(|i| i as u32 + 1)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn month_of_equals_reference(
+            // Month names, their prefixes and longer words that start like them, in any case.
+            word in proptest::string::string_regex(
+                "(?i)((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|june|july|march|september|december|ma|s|se|é)[a-zé]{0,3}|[a-zé.]{0,10})[.]{0,2}"
+            ).unwrap()
+        ) {
+            proptest::prop_assert_eq!(month_of(&word), month_of_reference(&word));
+        }
+    }
 
     #[test]
     fn round_trip_days() {
