@@ -173,7 +173,7 @@ impl TermWeights {
             types
                 .terms
                 .iter()
-                .map(|&t| {
+                .map(|&(t, _)| {
                     let st = stats.term(t);
                     TermWeight { term: t, idf: stats.idf_of(st.df), df: st.df, name: st.is_name() }
                 })
@@ -444,7 +444,7 @@ impl Analyzer {
             .map(|d| {
                 s.toks.clear();
                 s.toks.extend(run.types[types_at..d.types_end].iter().map(|&ty| {
-                    let ty = types.types[ty as usize];
+                    let ty = types.decode(ty);
                     // Terms are keyed by number + 1 (0 is no term), resolved by `weights`.
                     let key = if ty.term == NO_TERM { 0 } else { u64::from(ty.term) + 1 };
                     Tok::decoded(ty.hash, key, ty.number)

@@ -170,31 +170,34 @@ impl<T: Default> Pool<T> {
             items.into_iter().map(|i| one(&mut lease, i)).collect()
         }
     }
-
-    fn into_items(self) -> Vec<T> {
-        self.free.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
 }
 
 /// Documents per [`Tokenized`] run: a few runs per batch for each thread.
 const RUN_DOCS: usize = 256;
 
-/// A learner with its buffers, lent to one job at a time.
+/// A learner with its buffers.
 #[derive(Default)]
-pub(crate) struct Worker {
-    /// Its number among the pool's learners, given when first lent.
-    id: Option<u32>,
+struct Worker {
     learner: Learner,
     scratch: Scratch,
 }
 
-/// Learners lent to the jobs of a parallel loop and merged at the end:
-/// learning is a sum of counts, so any split of the documents over the
-/// learners gives the same statistics.
-#[derive(Default)]
+/// A learner for each thread of the rayon pool (and one for any other
+/// thread), merged at the end: learning is a sum of counts, so any split of
+/// the documents over the learners gives the same statistics. Each thread
+/// keeps to its own learner, whose maps stay in that core's cache.
 pub(crate) struct LearnerPool {
-    pool: Pool<Worker>,
-    learners: std::sync::atomic::AtomicU32,
+    workers: Vec<Mutex<Worker>>,
+}
+
+impl Default for LearnerPool {
+    fn default() -> LearnerPool {
+        #[cfg(feature = "parallel")]
+        let threads = rayon::current_num_threads();
+        #[cfg(not(feature = "parallel"))]
+        let threads = 0;
+        LearnerPool { workers: (0..=threads).map(|_| Mutex::default()).collect() }
+    }
 }
 
 /// A run of documents learned by [`LearnerPool::learn_runs`]: their tokens,
@@ -205,21 +208,32 @@ pub(crate) struct LearnedRun {
 }
 
 impl LearnerPool {
+    /// The calling thread's learner, and its number.
+    fn worker(&self) -> (usize, std::sync::MutexGuard<'_, Worker>) {
+        #[cfg(feature = "parallel")]
+        let i = rayon::current_thread_index().map_or(self.workers.len() - 1, |i| i.min(self.workers.len() - 1));
+        #[cfg(not(feature = "parallel"))]
+        let i = 0;
+        // A panic while learning ends the whole call, so a poisoned learner is never read.
+        (i, self.workers[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
     /// Learns a batch of documents on the rayon pool (in order on one thread without `parallel`).
     pub(crate) fn learn(&self, detector: &Detector, docs: &[Document]) {
-        let learn = |lease: &mut Lease<'_, Worker>, part: &[Document]| {
-            let w = lease.get();
+        let learn = |part: &[Document]| {
+            let (_, mut w) = self.worker();
+            let Worker { learner, scratch } = &mut *w;
             for d in part {
-                detector.an.learn_into(d, &mut w.scratch, &mut w.learner);
+                detector.an.learn_into(d, scratch, learner);
             }
         };
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            docs.par_chunks(64).for_each_init(|| self.pool.lease(), learn);
+            docs.par_chunks(64).for_each(learn);
         }
         #[cfg(not(feature = "parallel"))]
-        learn(&mut self.pool.lease(), docs);
+        learn(docs);
     }
 
     /// [`learn`](Self::learn), keeping the tokens of the documents, in
@@ -230,16 +244,23 @@ impl LearnerPool {
 
     /// [`learn_runs`](Self::learn_runs) in runs of `run_docs` documents.
     pub(crate) fn learn_runs_of(&self, detector: &Detector, docs: &[Document], run_docs: usize) -> Vec<LearnedRun> {
-        let parts: Vec<&[Document]> = docs.chunks(run_docs.max(1)).collect();
-        self.pool.map(&parts, |w, part| {
-            let learner = *w.id.get_or_insert_with(|| self.learners.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let one = |part: &[Document]| {
+            let (i, mut w) = self.worker();
+            let Worker { learner, scratch } = &mut *w;
             let mut run = Tokenized::default();
-            for d in *part {
-                detector.an.learn_into_run(d, &mut w.scratch, &mut w.learner, &mut run);
+            for d in part {
+                detector.an.learn_into_run(d, scratch, learner, &mut run);
             }
             run.shrink_to_fit();
-            LearnedRun { learner, run }
-        })
+            LearnedRun { learner: i as u32, run }
+        };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            docs.par_chunks(run_docs.max(1)).map(one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        docs.chunks(run_docs.max(1)).map(one).collect()
     }
 
     /// The statistics of everything learned.
@@ -250,16 +271,13 @@ impl LearnerPool {
     /// The statistics of everything learned, and the token types of each
     /// learner, by its number.
     pub(crate) fn finish_with_types(self) -> (CorpusStats, Vec<TokenTypes>) {
-        let mut workers = self.pool.into_items();
-        workers.sort_by_key(|w| w.id);
         let mut all = CorpusStats::new();
-        let mut types = Vec::new();
-        for w in workers {
+        let mut types = Vec::with_capacity(self.workers.len());
+        for w in self.workers {
+            let w = w.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
             let (stats, t) = w.learner.finish_with_types();
             all.merge(&stats);
-            if w.id.is_some() {
-                types.push(t);
-            }
+            types.push(t);
         }
         (all, types)
     }

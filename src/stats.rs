@@ -62,22 +62,36 @@ pub struct CorpusStats {
 /// document that added to its document frequency, so a term or line found
 /// twice in one document counts once without sorting the document's terms.
 ///
-/// The learner also interns the *token types* it meets (a token's hash,
-/// term and kind) and numbers them, so that a caller can keep a document's
-/// tokens as four-byte type numbers and build its features after learning
-/// without tokenizing it again ([`Learner::finish_with_types`]).
+/// The learner also gives each token a four-byte *code* from which
+/// [`TokenTypes`] gives back the token's hash, term and kind, so that a
+/// caller can keep a document's tokens and build its features after
+/// learning without tokenizing it again ([`Learner::finish_with_types`]).
+/// Most tokens are their own term (`term == hash | 1`): their code is the
+/// term's number and the hash's low bit, found by the same look-up that
+/// counts the term. Other tokens (stopwords, possessives, graphemes'
+/// bigrams) get the number of their type, in a map of such types.
 #[derive(Debug, Default)]
 pub(crate) struct Learner {
     docs: u32,
-    /// [`type_key`] of a token → its type number and term number.
-    type_ids: FxHashMap<u64, (u32, u32)>,
+    /// Term hash → its counts and number.
+    terms: FxHashMap<u64, TermEntry>,
+    /// [`type_key`] of a token not coded by its term → its type number.
+    type_ids: FxHashMap<u64, u32>,
     types: TokenTypes,
-    /// Term hash → its number (position in `terms`).
-    term_ids: FxHashMap<u64, u32>,
-    /// Counts of each term, and the last document that added to its document frequency.
-    counts: Vec<(TermStat, u32)>,
     lines: FxHashMap<u64, (u32, u32)>,
     source_lines: FxHashMap<u64, (u32, u32)>,
+}
+
+/// A term as the learner counts it.
+#[derive(Debug, Clone, Copy)]
+struct TermEntry {
+    stat: TermStat,
+    /// The last document that added to `stat.df`.
+    last: u32,
+    /// Its number in [`TokenTypes::terms`].
+    id: u32,
+    /// Whether it was first met as a number.
+    number: bool,
 }
 
 /// The key of a token type: its hash, term (0 for none) and kind mixed into
@@ -94,8 +108,12 @@ fn type_key(hash: u64, term: u64, number: bool) -> u64 {
 /// The term number of a token type without a term.
 pub(crate) const NO_TERM: u32 = u32::MAX;
 
-/// One token type: a token's hash, its term's number in [`TokenTypes`]
-/// (or [`NO_TERM`]) and whether it is a number.
+/// The bit of a token code that marks a type number (clear: a term number
+/// and the hash's low bit).
+const TYPED: u32 = 1 << 31;
+
+/// One token: its hash, its term's number in [`TokenTypes`] (or
+/// [`NO_TERM`]) and whether it is a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TokenType {
     pub(crate) hash: u64,
@@ -103,20 +121,33 @@ pub(crate) struct TokenType {
     pub(crate) number: bool,
 }
 
-/// The token types one [`Learner`] met, by number, with the terms they
-/// stand for: what it takes to turn type numbers back into tokens.
+/// The terms and token types one [`Learner`] met, by number: what it takes
+/// to turn its token codes back into tokens ([`TokenTypes::decode`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TokenTypes {
-    /// Each type.
-    pub(crate) types: Vec<TokenType>,
-    /// Each term's hash.
-    pub(crate) terms: Vec<u64>,
+    /// Each term's hash, and whether it was first met as a number.
+    pub(crate) terms: Vec<(u64, bool)>,
+    /// Each type of a token not coded by its term.
+    types: Vec<TokenType>,
 }
 
 impl TokenTypes {
     /// The memory the types take beyond their own size, in bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
-        std::mem::size_of::<TokenType>() * self.types.capacity() + 8 * self.terms.capacity()
+        std::mem::size_of::<(u64, bool)>() * self.terms.capacity()
+            + std::mem::size_of::<TokenType>() * self.types.capacity()
+    }
+
+    /// The token a code from [`Learner::token`] of this learner stands for.
+    #[inline]
+    pub(crate) fn decode(&self, code: u32) -> TokenType {
+        if code & TYPED == 0 {
+            let id = code >> 1;
+            let (term, number) = self.terms[id as usize];
+            TokenType { hash: (term & !1) | u64::from(code & 1), term: id, number }
+        } else {
+            self.types[(code & !TYPED) as usize]
+        }
     }
 }
 
@@ -130,49 +161,41 @@ impl Learner {
     /// One token of the current document: its hash, its term (0 for none),
     /// whether it is a number, and for its term, whether it is
     /// mid-sentence (`mid`) and capitalized there (`cap`). Counts the term
-    /// and returns the token's type number.
+    /// and returns the token's code ([`TokenTypes::decode`]).
     ///
-    /// A learner numbers at most `u32::MAX` types: more would take hundreds
-    /// of gigabytes of memory first.
+    /// A learner numbers at most 2^30 terms and 2^31 other types: more
+    /// would take tens of gigabytes of memory first.
     #[inline]
     pub(crate) fn token(&mut self, hash: u64, term: u64, number: bool, mid: bool, cap: bool) -> u32 {
-        let key = type_key(hash, term, number);
-        let (ty, term_id) = match self.type_ids.get(&key) {
-            Some(&found) => found,
-            None => self.new_type(key, hash, term, number),
-        };
-        if term_id != NO_TERM {
-            let doc = self.docs;
-            let (s, last) = &mut self.counts[term_id as usize];
-            if *last != doc {
-                *last = doc;
-                s.df = s.df.saturating_add(1);
-            }
-            if mid {
-                s.mid = s.mid.saturating_add(1);
-                s.mid_capitalized = s.mid_capitalized.saturating_add(u32::from(cap));
-            }
+        if term == 0 {
+            return self.typed(hash, term, NO_TERM, number);
         }
-        ty
+        let doc = self.docs;
+        let next = self.types.terms.len() as u32;
+        let e = self.terms.entry(term).or_insert(TermEntry { stat: TermStat::default(), last: 0, id: next, number });
+        if e.last != doc {
+            e.last = doc;
+            e.stat.df = e.stat.df.saturating_add(1);
+        }
+        if mid {
+            e.stat.mid = e.stat.mid.saturating_add(1);
+            e.stat.mid_capitalized = e.stat.mid_capitalized.saturating_add(u32::from(cap));
+        }
+        let (id, coded) = (e.id, term == hash | 1 && e.number == number);
+        if id == next {
+            self.types.terms.push((term, number));
+        }
+        if coded { (id << 1) | (hash & 1) as u32 } else { self.typed(hash, term, id, number) }
     }
 
-    #[cold]
-    fn new_type(&mut self, key: u64, hash: u64, term_hash: u64, number: bool) -> (u32, u32) {
-        let term = if term_hash == 0 {
-            NO_TERM
-        } else {
-            let next = self.types.terms.len() as u32;
-            let id = *self.term_ids.entry(term_hash).or_insert(next);
-            if id == next {
-                self.types.terms.push(term_hash);
-                self.counts.push((TermStat::default(), 0));
-            }
-            id
-        };
-        let ty = self.types.types.len() as u32;
-        self.types.types.push(TokenType { hash, term, number });
-        self.type_ids.insert(key, (ty, term));
-        (ty, term)
+    /// The code of a token not coded by its term.
+    fn typed(&mut self, hash: u64, term: u64, id: u32, number: bool) -> u32 {
+        let next = self.types.types.len() as u32;
+        let ty = *self.type_ids.entry(type_key(hash, term, number)).or_insert(next);
+        if ty == next {
+            self.types.types.push(TokenType { hash, term: id, number });
+        }
+        ty | TYPED
     }
 
     /// A line of the current document.
@@ -203,7 +226,7 @@ impl Learner {
     /// The statistics learned, and the token types met, by the numbers
     /// [`token`](Self::token) gave them.
     pub(crate) fn finish_with_types(self) -> (CorpusStats, TokenTypes) {
-        let terms = self.types.terms.iter().zip(&self.counts).map(|(&t, &(s, _))| (t, s)).collect();
+        let terms = self.terms.into_iter().map(|(t, e)| (t, e.stat)).collect();
         let stats = CorpusStats {
             docs: u64::from(self.docs),
             terms,
