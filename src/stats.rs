@@ -173,14 +173,12 @@ impl Learner {
         let doc = self.docs;
         let next = self.types.terms.len() as u32;
         let e = self.terms.entry(term).or_insert(TermEntry { stat: TermStat::default(), last: 0, id: next, number });
-        if e.last != doc {
-            e.last = doc;
-            e.stat.df = e.stat.df.saturating_add(1);
-        }
-        if mid {
-            e.stat.mid = e.stat.mid.saturating_add(1);
-            e.stat.mid_capitalized = e.stat.mid_capitalized.saturating_add(u32::from(cap));
-        }
+        // Without branches: whether a term is new to the document, or mid-sentence, is
+        // not predictable.
+        e.stat.df = e.stat.df.saturating_add(u32::from(e.last != doc));
+        e.last = doc;
+        e.stat.mid = e.stat.mid.saturating_add(u32::from(mid));
+        e.stat.mid_capitalized = e.stat.mid_capitalized.saturating_add(u32::from(mid & cap));
         let (id, coded) = (e.id, term == hash | 1 && e.number == number);
         if id == next {
             self.types.terms.push((term, number));
@@ -212,10 +210,8 @@ impl Learner {
 
     fn count(map: &mut FxHashMap<u64, (u32, u32)>, key: u64, doc: u32) {
         let (c, last) = map.entry(key).or_insert((0, 0));
-        if *last != doc {
-            *last = doc;
-            *c = c.saturating_add(1);
-        }
+        *c = c.saturating_add(u32::from(*last != doc));
+        *last = doc;
     }
 
     /// The statistics learned (as observing each document's [`Observation`] would give).
