@@ -211,11 +211,7 @@ pub(crate) fn term_candidates(
             continue;
         }
         budget -= list.len();
-        for &(j, wj) in list {
-            if Some(j) != this {
-                acc.add(j, w * wj);
-            }
-        }
+        acc.add_list(list, w, this);
     }
     // Keep a margin over the limit for candidates the date test drops.
     let ranked = acc.best(cfg.candidate_min_overlap as f32, cfg.candidate_limit.saturating_mul(2));

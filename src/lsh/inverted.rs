@@ -199,27 +199,38 @@ impl Accumulator {
         ((u64::from(doc).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize) & mask
     }
 
-    /// Adds `w` to `doc`'s dot product and one to its shared terms.
+    /// Adds `w` times each posting's weight to its document's dot product,
+    /// and one to its shared terms, for every posting of `list` but those of
+    /// `skip`. The table is grown first for the whole list, so that the
+    /// loop over it only adds.
     #[inline]
-    pub(crate) fn add(&mut self, doc: u32, w: f32) {
-        if 2 * (self.used.len() + 1) > self.slots.len() {
+    pub(crate) fn add_list(&mut self, list: &[(u32, f32)], w: f32, skip: Option<u32>) {
+        while 2 * (self.used.len() + list.len()) > self.slots.len() {
             self.grow();
         }
+        self.used.reserve(list.len());
         let mask = self.slots.len() - 1;
-        let mut i = Accumulator::home(doc, mask);
-        loop {
-            let s = &mut self.slots[i];
-            if s.stamp != self.stamp {
-                *s = Slot { doc, stamp: self.stamp, dot: w, shared: 1 };
-                self.used.push(i as u32);
-                return;
+        let stamp = self.stamp;
+        for &(doc, wj) in list {
+            if Some(doc) == skip {
+                continue;
             }
-            if s.doc == doc {
-                s.dot += w;
-                s.shared += 1;
-                return;
+            let x = w * wj;
+            let mut i = Accumulator::home(doc, mask);
+            loop {
+                let s = &mut self.slots[i];
+                if s.stamp != stamp {
+                    *s = Slot { doc, stamp, dot: x, shared: 1 };
+                    self.used.push(i as u32);
+                    break;
+                }
+                if s.doc == doc {
+                    s.dot += x;
+                    s.shared += 1;
+                    break;
+                }
+                i = (i + 1) & mask;
             }
-            i = (i + 1) & mask;
         }
     }
 
@@ -292,20 +303,26 @@ mod accumulator_tests {
     use rustc_hash::FxHashMap;
 
     proptest! {
-        /// Equal to a hash map of sums, over queries that grow the table and reuse it.
+        /// Equal to a hash map of sums, over queries of several lists that
+        /// grow the table and reuse it, one document skipped.
         #[test]
         fn accumulator_equals_a_map(queries in proptest::collection::vec(
-            proptest::collection::vec((0u32..6000, -4i8..5), 0..5000), 1..4)) {
+            proptest::collection::vec((proptest::collection::vec((0u32..6000, -4i8..5), 0..2500), -3i8..4), 0..4), 1..4),
+            skip in proptest::option::of(0u32..6000),
+        ) {
             let mut acc = Accumulator::default();
             for q in &queries {
                 acc.clear();
                 let mut map: FxHashMap<u32, (f32, u32)> = FxHashMap::default();
-                for &(d, w) in q {
-                    let w = f32::from(w) * 0.25;
-                    acc.add(d, w);
-                    let e = map.entry(d).or_insert((0.0, 0));
-                    e.0 += w;
-                    e.1 += 1;
+                for (list, w) in q {
+                    let list: Vec<(u32, f32)> = list.iter().map(|&(d, x)| (d, f32::from(x) * 0.25)).collect();
+                    let w = f32::from(*w) * 0.5;
+                    acc.add_list(&list, w, skip);
+                    for &(d, x) in list.iter().filter(|p| Some(p.0) != skip) {
+                        let e = map.entry(d).or_insert((0.0, 0));
+                        e.0 += w * x;
+                        e.1 += 1;
+                    }
                 }
                 let mut got: Vec<(u32, f32, u32)> = acc.iter().collect();
                 got.sort_by_key(|x| x.0);
@@ -328,9 +345,8 @@ mod accumulator_tests {
         ) {
             let mut acc = Accumulator::default();
             acc.clear();
-            for &(d, w) in &q {
-                acc.add(d, f32::from(w) * 0.25);
-            }
+            let list: Vec<(u32, f32)> = q.iter().map(|&(d, w)| (d, f32::from(w) * 0.25)).collect();
+            acc.add_list(&list, 1.0, None);
             let mut want: Vec<(f32, u32, u32)> =
                 acc.iter().filter(|e| e.1 >= min).map(|(d, dot, n)| (dot, d, n)).collect();
             want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -343,11 +359,11 @@ mod accumulator_tests {
     fn stamps_wrapping_around_clear_the_table() {
         let mut acc = Accumulator::default();
         acc.clear();
-        acc.add(7, 1.0);
+        acc.add_list(&[(7, 1.0)], 1.0, None);
         acc.stamp = u32::MAX;
         acc.clear();
         assert_eq!(acc.iter().count(), 0);
-        acc.add(7, 2.0);
+        acc.add_list(&[(7, 2.0)], 1.0, None);
         assert_eq!(acc.iter().collect::<Vec<_>>(), [(7, 2.0, 1)]);
     }
 }
