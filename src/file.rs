@@ -271,13 +271,25 @@ impl LearnerPool {
     /// The statistics of everything learned, and the token types of each
     /// learner, by its number.
     pub(crate) fn finish_with_types(self) -> (CorpusStats, Vec<TokenTypes>) {
-        let mut all = CorpusStats::new();
-        let mut types = Vec::with_capacity(self.workers.len());
-        for w in self.workers {
-            let w = w.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let (stats, t) = w.learner.finish_with_types();
-            all.merge(&stats);
-            types.push(t);
+        let learners: Vec<Learner> = self
+            .workers
+            .into_iter()
+            .map(|w| w.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).learner)
+            .collect();
+        // Each learner's maps become statistics on a thread of its own; the
+        // others are then merged into the largest, which is not copied.
+        let finish = |l: Learner| l.finish_with_types();
+        #[cfg(feature = "parallel")]
+        let (mut parts, types): (Vec<CorpusStats>, Vec<TokenTypes>) = {
+            use rayon::prelude::*;
+            learners.into_par_iter().map(finish).unzip()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let (mut parts, types): (Vec<CorpusStats>, Vec<TokenTypes>) = learners.into_iter().map(finish).unzip();
+        let largest = (0..parts.len()).max_by_key(|&i| parts[i].docs()).unwrap_or(0);
+        let mut all = if parts.is_empty() { CorpusStats::new() } else { parts.swap_remove(largest) };
+        for p in &parts {
+            all.merge(p);
         }
         (all, types)
     }
@@ -401,6 +413,22 @@ fn each_batch(
         return Err(stdin_twice());
     }
     if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
+        in_batches(read_path(path, opts)?, each)
+    } else {
+        stream_jsonl(path, opts, each)
+    }
+}
+
+/// Reads `path` once (a JSON Lines file, standard input for `-`, or a
+/// folder of `.txt` files), handing batches of documents to `each`.
+fn read_once(
+    path: &Path,
+    opts: ReadOptions,
+    each: impl FnMut(Vec<Document>) -> Result<(), Error>,
+) -> Result<Vec<BadLine>, Error> {
+    if path.as_os_str() == "-" {
+        stream_jsonl_from(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()), path, opts, each)
+    } else if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
         in_batches(read_path(path, opts)?, each)
     } else {
         stream_jsonl(path, opts, each)
@@ -657,24 +685,66 @@ impl Detector {
         let cfg = self.an.config();
         let pool = LearnerPool::default();
         let mut ids: Vec<String> = Vec::new();
-        let mut runs = Vec::new();
         let mut text_bytes = 0u64;
-        let each = |batch: Vec<Document>| {
+        // Checks a batch and takes its ids (learning needs the rest only).
+        let mut take = |batch: &mut [Document]| {
             if ids.len() + batch.len() > cfg.max_documents {
                 return Err(Error::new(ErrorKind::TooManyDocuments { limit: cfg.max_documents }));
             }
             batch.iter().try_for_each(|d| self.check_size(d))?;
-            runs.extend(pool.learn_runs(self, &batch));
             text_bytes += batch.iter().map(|d| d.size() as u64).sum::<u64>();
-            ids.extend(batch.into_iter().map(|d| d.id));
+            ids.extend(batch.iter_mut().map(|d| std::mem::take(&mut d.id)));
             Ok(())
         };
-        let skipped = if path.as_os_str() == "-" {
-            stream_jsonl_from(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()), path, opts, each)?
-        } else if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
-            in_batches(read_path(path, opts)?, each)?
-        } else {
-            stream_jsonl(path, opts, each)?
+        #[cfg(feature = "parallel")]
+        let (skipped, mut runs) = {
+            // Each batch is learned by a job on the pool while the next is read:
+            // two batches at most are in the pool at once, so that the last
+            // runs of one overlap the first of the next and no thread waits.
+            let learned: Mutex<Vec<(usize, Vec<LearnedRun>)>> = Mutex::default();
+            let room = (Mutex::new(0usize), std::sync::Condvar::new());
+            let mut next = 0usize;
+            let skipped = rayon::in_place_scope(|scope| {
+                read_once(path, opts, |mut batch| {
+                    take(&mut batch)?;
+                    let mut busy = room.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    while *busy >= 2 {
+                        busy = room.1.wait(busy).unwrap_or_else(std::sync::PoisonError::into_inner);
+                    }
+                    *busy += 1;
+                    drop(busy);
+                    let (index, pool, learned, room) = (next, &pool, &learned, &room);
+                    next += 1;
+                    scope.spawn(move |_| {
+                        // Frees the room even if learning panics (the scope then passes the panic on).
+                        struct Done<'a>(&'a (Mutex<usize>, std::sync::Condvar));
+                        impl Drop for Done<'_> {
+                            fn drop(&mut self) {
+                                *self.0.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) -= 1;
+                                self.0.1.notify_one();
+                            }
+                        }
+                        let _done = Done(room);
+                        let runs = pool.learn_runs(self, &batch);
+                        drop(batch);
+                        learned.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((index, runs));
+                    });
+                    Ok(())
+                })
+            })?;
+            let mut learned = learned.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            learned.sort_unstable_by_key(|b| b.0);
+            (skipped, learned.into_iter().flat_map(|b| b.1).collect::<Vec<_>>())
+        };
+        #[cfg(not(feature = "parallel"))]
+        let (skipped, mut runs) = {
+            let mut runs = Vec::new();
+            let skipped = read_once(path, opts, |mut batch| {
+                take(&mut batch)?;
+                runs.extend(pool.learn_runs(self, &batch));
+                Ok(())
+            })?;
+            (skipped, runs)
         };
         ids.shrink_to_fit();
         runs.shrink_to_fit();

@@ -291,6 +291,9 @@ impl CorpusStats {
     /// Adds another shard's statistics to these.
     pub fn merge(&mut self, other: &CorpusStats) {
         self.docs += other.docs;
+        // Most lines are found in one document (terms mostly repeat: no room is made for them).
+        self.lines.reserve(other.lines.len());
+        self.source_lines.reserve(other.source_lines.len());
         for (t, o) in &other.terms {
             let s = self.terms.entry(*t).or_default();
             s.df = s.df.saturating_add(o.df);
