@@ -12,10 +12,10 @@
 //! substitutions, a dropped or moved sentence, site chrome added), and 30 %
 //! of the rest carry shared chrome too. Or reads a JSONL file (`--input`).
 //! Runs the whole default pipeline — reading JSONL and statistics, features
-//! (a file is read twice, as `Detector::cluster_file` does: learning, then
-//! features, each pass reading on one thread while the others work, and the
-//! text is never held; the generated corpus is serialized, parsed, learned
-//! and kept in memory, as with `Detector::cluster`), candidates, scoring,
+//! (a file is read once, as `Detector::cluster_file` does: learning keeps
+//! each document's tokens, not its text, and the features are built from
+//! them; the generated corpus is serialized, parsed, learned and kept in
+//! memory, as with `Detector::learn` then `Detector::features`), candidates, scoring,
 //! clustering, writing one `{"id","cluster"}` line per document to a
 //! buffer — and prints the time of each stage, docs/s, MB/s, peak RSS,
 //! bytes per document, and the recall of the planted pairs.
@@ -293,10 +293,10 @@ fn main() {
         s
     };
     let t = Instant::now();
-    // From a file, the text is never held: it is read twice, in two
-    // streaming passes (`Detector::learn_file`, then
-    // `Detector::features_file`, as `Detector::cluster_file` does); a
-    // generated corpus is in memory already: parsed, then learned.
+    // From a file, the text is never held: it is read once, its tokens kept
+    // (`Detector::tokenize_file`, then `Detector::features_tokenized`, as
+    // `Detector::cluster_file` does); a generated corpus is in memory
+    // already: parsed, then learned.
     // `ids` from a file; the documents themselves when generated (their ids are read from them).
     let (ids, corpus_docs, text_bytes, feats, mut total, held) = match &input {
         Some(path) => {
@@ -395,7 +395,7 @@ fn main() {
          peak RSS {:.0} bytes/document in all, {:.0} beyond the text",
         rss_before,
         text_bytes as f64 / 1e6,
-        if input.is_some() { "read twice from the file, never held" } else { "held in memory" },
+        if input.is_some() { "read once from the file, never held" } else { "held in memory" },
         feature_bytes as f64 / n as f64,
         rss * 1_048_576.0 / n as f64,
         ((rss - text_bytes as f64 / 1e6 / 1.048_576) * 1_048_576.0 / n as f64).max(0.0)

@@ -16,8 +16,8 @@
 //! stops the run with exit code 2 before anything is printed, naming the line;
 //! `--skip-bad` skips and counts such lines instead. With `--format jsonl` or
 //! `csv` and a file or folder PATH, only the ids are needed: the file is
-//! clustered in two streaming passes (`Detector::cluster_file`) without
-//! holding its text in memory.
+//! clustered by `Detector::cluster_file`, which reads it once and keeps
+//! each document's tokens, not its text.
 //!
 //! With `--index FILE` the run is incremental: the detector's state is
 //! loaded from FILE when it exists (parameters included), each input
@@ -367,8 +367,8 @@ fn report_skipped(skipped: &[samestory::io::BadLine]) {
     }
 }
 
-/// Only ids are printed: the file is clustered in two streaming passes
-/// (`Detector::cluster_file`), without holding its text in memory.
+/// Only ids are printed: the file is clustered by `Detector::cluster_file`,
+/// without holding its text in memory.
 fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
     let start = Instant::now();
     let file = match build_detector(args).and_then(|d| d.cluster_file(path, ReadOptions::with_skip_bad(args.skip_bad)))
@@ -388,7 +388,7 @@ fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
         return code;
     }
     eprintln!(
-        "{} documents, {} candidate pairs scored, {} clusters; read twice and clustered in {:.3} s ({:.0} docs/s)",
+        "{} documents, {} candidate pairs scored, {} clusters; read and clustered in {:.3} s ({:.0} docs/s)",
         file.ids.len(),
         file.clustering.pairs().len(),
         file.clustering.clusters().len(),

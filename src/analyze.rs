@@ -120,7 +120,7 @@ struct RunDoc {
 
 /// The tokens and lines of a run of documents, kept from the first pass
 /// of a batch to the second so that it need not read or tokenize them again:
-/// each token as its type number in one [`Learner`] (four bytes), each line
+/// each token as its code in one [`Learner`] (four bytes), each line
 /// as its hash and end. About 2 KB per news-sized document, against some
 /// 3 KB of features.
 #[derive(Debug, Clone, Default)]
@@ -406,9 +406,9 @@ impl Analyzer {
     }
 
     /// [`learn_into`](Self::learn_into), keeping the document's tokens in
-    /// `run` as the learner's type numbers, for
+    /// `run` as the learner's token codes, for
     /// [`features_of_run`](Self::features_of_run) once the statistics are
-    /// complete. `run` must hold types of this learner only.
+    /// complete. `run` must hold codes of this learner only.
     pub(crate) fn learn_into_run(&self, doc: &Document, s: &mut Scratch, learner: &mut Learner, run: &mut Tokenized) {
         self.tokenize(doc, s);
         learner.begin();

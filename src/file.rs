@@ -1,18 +1,22 @@
-//! Batch clustering of a JSON Lines file in two streaming passes, without
-//! holding the text: [`Detector::cluster_file`] and its two stages,
-//! [`Detector::learn_file`] and [`Detector::features_file`].
+//! Batch clustering of a JSON Lines file without holding the text:
+//! [`Detector::cluster_file`] and its two stages,
+//! [`Detector::tokenize_file`] and [`Detector::features_tokenized`]; and the
+//! two streaming passes [`Detector::learn_file`] and
+//! [`Detector::features_file`].
 //!
 //! The batch pipeline needs corpus statistics before any document's
-//! features, so it reads every document twice. [`Detector::cluster`] keeps
-//! the documents in memory between the two passes; these functions read the
-//! file twice instead, so memory holds the features, the ids and the
-//! statistics, never the text: a 3 GB file of a million generated
-//! news-sized articles clusters in about half the memory.
+//! features. [`Detector::cluster_file`] reads the file once: learning the
+//! statistics, it keeps each document's tokens (four bytes a token) and
+//! lines, not the text, and builds the features from them once the
+//! statistics are complete. Memory holds the tokens or the features, the
+//! ids and the statistics: a 3 GB file of a million generated news-sized
+//! articles clusters in about half the memory of holding the text, and
+//! standard input streams as well as a file. [`Detector::learn_file`] and
+//! [`Detector::features_file`] read the file twice instead and keep nothing
+//! between the passes but the statistics and the ids.
 //!
-//! With the `parallel` feature, the first pass parses the file on one thread
-//! while the batches already parsed are learned on the rayon pool; the
-//! second reads blocks of lines on one thread while the pool parses the
-//! block before and builds its features.
+//! With the `parallel` feature, the file is parsed on one thread while the
+//! batches already parsed are learned on the rayon pool.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -55,7 +59,7 @@ pub struct ClusteredFile {
 
 /// What one pass over a file keeps so that the features need not read it
 /// again ([`Detector::tokenize_file`]): what [`LearnedFile`] holds, and the
-/// tokens of every document, each as a four-byte type number, with its
+/// tokens of every document, each as a four-byte code, with its
 /// lines' hashes (about 2 KB per news-sized document, less than its
 /// features will take).
 pub struct TokenizedFile {
@@ -768,7 +772,7 @@ impl Detector {
     /// `.txt` files) as [`cluster`](Self::cluster) clusters its documents,
     /// without holding the text: the file is read once
     /// ([`tokenize_file`](Self::tokenize_file)), which learns the statistics
-    /// and keeps each document's tokens as four-byte type numbers; once the
+    /// and keeps each document's tokens as four-byte codes; once the
     /// statistics are complete, the features are built from those tokens
     /// ([`features_tokenized`](Self::features_tokenized)), which frees them
     /// as it goes. Memory holds the tokens or the features, the ids and the

@@ -15,8 +15,8 @@
 //!
 //! # Overview
 //! * [`Detector`]: the façade. [`Detector::cluster`] for a batch
-//!   ([`Detector::cluster_file`] for a large JSON Lines file: read twice,
-//!   in two streaming passes, so the text is never held;
+//!   ([`Detector::cluster_file`] for a large JSON Lines file: read once,
+//!   keeping each document's tokens but never its text;
 //!   [`Detector::read_and_learn`] with [`Detector::cluster_learned`] when
 //!   the documents are wanted in memory),
 //!   [`Detector::add`] for one document at a time. Built by
