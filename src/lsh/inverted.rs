@@ -205,6 +205,10 @@ impl Accumulator {
     /// loop over it only adds.
     #[inline]
     pub(crate) fn add_list(&mut self, list: &[(u32, f32)], w: f32, skip: Option<u32>) {
+        // An empty list adds nothing (and the table may not exist yet).
+        if list.is_empty() {
+            return;
+        }
         while 2 * (self.used.len() + list.len()) > self.slots.len() {
             self.grow();
         }
@@ -353,6 +357,15 @@ mod accumulator_tests {
             want.truncate(keep);
             prop_assert_eq!(acc.best(min, keep), &want[..]);
         }
+    }
+
+    #[test]
+    fn an_empty_list_on_a_new_accumulator_adds_nothing() {
+        let mut acc = Accumulator::default();
+        acc.clear();
+        acc.add_list(&[], 1.0, None);
+        assert_eq!(acc.iter().count(), 0);
+        assert!(acc.best(f32::NEG_INFINITY, 10).is_empty());
     }
 
     #[test]
