@@ -205,7 +205,7 @@ impl Default for LearnerPool {
 }
 
 /// A run of documents learned by [`LearnerPool::learn_runs`]: their tokens,
-/// as the types of the learner numbered `learner`.
+/// as codes of the learner numbered `learner`.
 pub(crate) struct LearnedRun {
     learner: u32,
     run: Tokenized,
@@ -407,7 +407,8 @@ fn stdin_twice() -> Error {
 }
 
 /// Reads `path` (a JSON Lines file, or a folder of `.txt` files), handing
-/// batches of documents to `each`.
+/// batches of documents to `each`; standard input is an error (the
+/// functions that call this read their input twice).
 fn each_batch(
     path: &Path,
     opts: ReadOptions,
@@ -416,11 +417,7 @@ fn each_batch(
     if path.as_os_str() == "-" {
         return Err(stdin_twice());
     }
-    if std::fs::metadata(path).map_err(|e| Error::io(path, e))?.is_dir() {
-        in_batches(read_path(path, opts)?, each)
-    } else {
-        stream_jsonl(path, opts, each)
-    }
+    read_once(path, opts, each)
 }
 
 /// Reads `path` once (a JSON Lines file, standard input for `-`, or a

@@ -62,6 +62,9 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<samestory::text::Token<'static>>();
     assert_send_sync::<samestory::text::Tokens<'static>>();
     assert_send_sync::<samestory::stats::Observation>();
+    assert_send_sync::<samestory::LearnedFile>();
+    assert_send_sync::<samestory::ClusteredFile>();
+    assert_send_sync::<samestory::TokenizedFile>();
 }
 
 #[test]
