@@ -12,7 +12,9 @@
 //! * `cluster` is Ok; labels have one entry per document, are dense and
 //!   numbered by first member; `clusters()` is the same partition; every
 //!   scored pair is in range, sorted and distinct, with finite scores in
-//!   range; clustering twice gives the same result;
+//!   range; clustering twice gives the same result, and so does clustering
+//!   with the statistics of `learn` (`cluster_learned`, which tokenizes each
+//!   document again instead of keeping its tokens);
 //! * `add` is Ok for every document; a new story gets the next story id;
 //!   matches are at most 10, best first, about earlier documents and their
 //!   stories; merged stories are older ids' and vanish, the survivor being
@@ -151,6 +153,11 @@ fn check_batch(det: &Detector, docs: &[Document]) {
     }
     let again = det.cluster(docs).expect("second cluster");
     assert_eq!(again, c, "clustering is not deterministic");
+    // `cluster` builds the features from the tokens kept while learning;
+    // `cluster_learned` tokenizes each document again: the same clustering.
+    let retokenized = det.cluster_learned(docs, det.learn(docs)).expect("cluster_learned");
+    assert_eq!(retokenized.labels(), c.labels(), "features from kept tokens differ from tokenizing again");
+    assert_eq!(retokenized.pairs(), c.pairs(), "pair scores from kept tokens differ from tokenizing again");
 }
 
 fn check_stream(mut det: Detector, docs: &[Document]) {
