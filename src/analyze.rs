@@ -96,9 +96,7 @@ impl Tok {
             cap: t.capitalized,
         }
     }
-}
 
-impl Tok {
     /// A token kept by a [`Tokenized`] run: what [`Analyzer::build`] reads of it.
     fn decoded(hash: u64, term: u64, number: bool) -> Tok {
         Tok { hash, off: 0, len: 0, char: false, term, number, mid: false, cap: false }
@@ -112,7 +110,7 @@ const TITLE: u32 = 1 << 31;
 /// take from the document besides its tokens.
 #[derive(Debug, Clone, Copy)]
 struct RunDoc {
-    types_end: usize,
+    codes_end: usize,
     lines_end: usize,
     src: u64,
     date: Option<Date>,
@@ -125,7 +123,7 @@ struct RunDoc {
 /// 3 KB of features.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tokenized {
-    types: Vec<u32>,
+    codes: Vec<u32>,
     line_hash: Vec<u64>,
     /// Each line's end in its document's tokens ([`TITLE`] set for a title
     /// segment); it starts where the line before it in the document ends.
@@ -136,7 +134,7 @@ pub(crate) struct Tokenized {
 impl Tokenized {
     /// The memory the run takes beyond its own size, in bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
-        4 * self.types.capacity()
+        4 * self.codes.capacity()
             + 8 * self.line_hash.capacity()
             + 4 * self.line_end.capacity()
             + std::mem::size_of::<RunDoc>() * self.docs.capacity()
@@ -144,7 +142,7 @@ impl Tokenized {
 
     /// Frees the room the run's vectors grew beyond their contents.
     pub(crate) fn shrink_to_fit(&mut self) {
-        self.types.shrink_to_fit();
+        self.codes.shrink_to_fit();
         self.line_hash.shrink_to_fit();
         self.line_end.shrink_to_fit();
         self.docs.shrink_to_fit();
@@ -393,8 +391,9 @@ impl Analyzer {
     pub(crate) fn learn_into(&self, doc: &Document, s: &mut Scratch, learner: &mut Learner) {
         self.tokenize(doc, s);
         learner.begin();
-        for t in &s.toks {
-            learner.token(t.hash, t.term, t.number, t.mid, t.mid && t.cap);
+        // No codes are kept: terms are counted, other tokens are not looked at.
+        for t in s.toks.iter().filter(|t| t.term != 0) {
+            learner.term(t.term, t.number, t.mid, t.mid && t.cap);
         }
         let src = self.source_hash(doc);
         for l in &s.lines {
@@ -412,7 +411,7 @@ impl Analyzer {
     pub(crate) fn learn_into_run(&self, doc: &Document, s: &mut Scratch, learner: &mut Learner, run: &mut Tokenized) {
         self.tokenize(doc, s);
         learner.begin();
-        run.types.extend(s.toks.iter().map(|t| learner.token(t.hash, t.term, t.number, t.mid, t.mid && t.cap)));
+        run.codes.extend(s.toks.iter().map(|t| learner.token(t.hash, t.term, t.number, t.mid, t.mid && t.cap)));
         let src = self.source_hash(doc);
         for l in &s.lines {
             learner.line(l.hash);
@@ -423,7 +422,7 @@ impl Analyzer {
             run.line_end.push(l.end | if l.title { TITLE } else { 0 });
         }
         let date = doc.date.or_else(|| find_date(&doc.text));
-        run.docs.push(RunDoc { types_end: run.types.len(), lines_end: run.line_hash.len(), src, date });
+        run.docs.push(RunDoc { codes_end: run.codes.len(), lines_end: run.line_hash.len(), src, date });
     }
 
     /// The features of the documents of `run` (in order), whose types are
@@ -438,13 +437,13 @@ impl Analyzer {
         stats: &CorpusStats,
         s: &mut Scratch,
     ) -> Vec<Features> {
-        let (mut types_at, mut lines_at) = (0, 0);
+        let (mut codes_at, mut lines_at) = (0, 0);
         run.docs
             .iter()
             .map(|d| {
                 s.toks.clear();
-                s.toks.extend(run.types[types_at..d.types_end].iter().map(|&ty| {
-                    let ty = types.decode(ty);
+                s.toks.extend(run.codes[codes_at..d.codes_end].iter().map(|&code| {
+                    let ty = types.decode(code);
                     // Terms are keyed by number + 1 (0 is no term), resolved by `weights`.
                     let key = if ty.term == NO_TERM { 0 } else { u64::from(ty.term) + 1 };
                     Tok::decoded(ty.hash, key, ty.number)
@@ -459,7 +458,7 @@ impl Analyzer {
                     s.lines.push(Line { hash, start, end, title });
                     start = end;
                 }
-                types_at = d.types_end;
+                codes_at = d.codes_end;
                 lines_at = d.lines_end;
                 self.build(d.src, d.date, stats, s, |key| weights.0[(key - 1) as usize])
             })

@@ -655,13 +655,8 @@ impl Detector {
         // Learning keeps each document's tokens, so the features need not tokenize it again.
         let pool = crate::file::LearnerPool::default();
         let runs = pool.learn_runs(self, docs);
-        let (mut stats, types) = pool.finish_with_types();
-        stats.compact();
-        let feats = self.features_of_runs(runs, &types, &stats);
-        drop(types);
-        let corpus_docs = stats.docs();
-        drop(stats);
-        Ok(self.cluster_features(feats, corpus_docs))
+        let (stats, types) = pool.finish_with_types();
+        Ok(self.cluster_runs(runs, types, stats))
     }
 
     /// [`cluster`](Self::cluster) with statistics already learned: from

@@ -323,6 +323,24 @@ impl Detector {
         }
         feats
     }
+
+    /// The clustering of the documents learned in `runs` into `stats` (by
+    /// learners whose types are `types`): the statistics compacted, the
+    /// features built from the runs, then [`cluster_features`](Self::cluster_features),
+    /// each input freed as soon as it is no longer needed.
+    pub(crate) fn cluster_runs(
+        &self,
+        runs: Vec<LearnedRun>,
+        types: Vec<TokenTypes>,
+        mut stats: CorpusStats,
+    ) -> Clustering {
+        stats.compact();
+        let feats = self.features_of_runs(runs, &types, &stats);
+        drop(types);
+        let corpus_docs = stats.docs();
+        drop(stats);
+        self.cluster_features(feats, corpus_docs)
+    }
 }
 
 /// Reads a JSON Lines file as [`crate::io::read_jsonl`] does and hands its
@@ -799,13 +817,8 @@ impl Detector {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn cluster_file(&self, path: &Path, opts: ReadOptions) -> Result<ClusteredFile, Error> {
-        let mut file = self.tokenize_file(path, opts)?;
-        file.stats.compact();
-        let (feats, learned) = self.features_tokenized(file);
-        let LearnedFile { ids, skipped, stats, .. } = learned;
-        let corpus_docs = stats.docs();
-        drop(stats);
-        let clustering = self.cluster_features(feats, corpus_docs);
+        let TokenizedFile { ids, skipped, stats, runs, types, .. } = self.tokenize_file(path, opts)?;
+        let clustering = self.cluster_runs(runs, types, stats);
         Ok(ClusteredFile { ids, skipped, clustering })
     }
 }

@@ -170,6 +170,21 @@ impl Learner {
         if term == 0 {
             return self.typed(hash, term, NO_TERM, number);
         }
+        let (id, first_number) = self.term(term, number, mid, cap);
+        if term == hash | 1 && first_number == number {
+            (id << 1) | (hash & 1) as u32
+        } else {
+            self.typed(hash, term, id, number)
+        }
+    }
+
+    /// One use of a term (not 0) in the current document, by a token that
+    /// is a number or not, mid-sentence (`mid`) and capitalized there
+    /// (`cap`): counts it, and returns the term's number and whether it was
+    /// first met as a number. The whole of [`token`](Self::token) for a
+    /// caller that keeps no codes.
+    #[inline]
+    pub(crate) fn term(&mut self, term: u64, number: bool, mid: bool, cap: bool) -> (u32, bool) {
         let doc = self.docs;
         let next = self.types.terms.len() as u32;
         let e = self.terms.entry(term).or_insert(TermEntry { stat: TermStat::default(), last: 0, id: next, number });
@@ -179,11 +194,11 @@ impl Learner {
         e.last = doc;
         e.stat.mid = e.stat.mid.saturating_add(u32::from(mid));
         e.stat.mid_capitalized = e.stat.mid_capitalized.saturating_add(u32::from(mid & cap));
-        let (id, coded) = (e.id, term == hash | 1 && e.number == number);
-        if id == next {
+        let found = (e.id, e.number);
+        if found.0 == next {
             self.types.terms.push((term, number));
         }
-        if coded { (id << 1) | (hash & 1) as u32 } else { self.typed(hash, term, id, number) }
+        found
     }
 
     /// The code of a token not coded by its term.
