@@ -35,7 +35,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use samestory::io::{Corpus, ReadOptions, read_jsonl, read_path};
-use samestory::{Clustering, Detector, Document};
+use samestory::{Clustering, Detector, Document, Tracker};
 
 const DEMO_ARTICLES: &str = include_str!("../demo/articles.jsonl");
 const SEEDS: [(&str, &str); 2] = [
@@ -160,7 +160,7 @@ fn write_text(out: &mut impl Write, docs: &[Document], c: &Clustering) -> std::i
         }
         for (i, &a) in members.iter().enumerate() {
             for &b in &members[i + 1..] {
-                if let Some(s) = c.scores(a as usize, b as usize) {
+                if let Some(s) = c.scores(a, b) {
                     writeln!(
                         out,
                         "    {} ~ {}: similarity {:.2} (profile cosine {:.2}, shingle Jaccard {:.2}, containment {:.2}, SimHash distance {}{})",
@@ -194,7 +194,7 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
         eprintln!("error: {e}");
         ExitCode::from(2)
     };
-    let mut detector = if index.exists() {
+    let mut tracker = if index.exists() {
         if args.threshold.is_some() || args.no_dates || args.retention_days.is_some() {
             return fail(&format!(
                 "{}: the index keeps the parameters it was created with; --threshold, --no-dates and \
@@ -202,8 +202,8 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
                 index.display()
             ));
         }
-        match Detector::load(index) {
-            Ok(d) => d,
+        match Tracker::load(index) {
+            Ok(t) => t,
             Err(e) => return fail(&e),
         }
     } else {
@@ -216,11 +216,11 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
         }
         builder.retention_days(args.retention_days);
         match builder.build() {
-            Ok(d) => d,
+            Ok(d) => Tracker::new(d),
             Err(e) => return fail(&e),
         }
     };
-    let held_before = detector.len();
+    let held_before = tracker.len();
     let start = Instant::now();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -231,12 +231,12 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
     }
     for doc in docs {
         let id = doc.id.clone();
-        if let Some(story) = detector.story_of(&id) {
+        if let Some(story) = tracker.story_of(&id) {
             known += 1;
             eprintln!("{id}: already in the index (story {story}); skipped");
             continue;
         }
-        let a = match detector.add(doc.clone()) {
+        let a = match tracker.add(doc.clone()) {
             Ok(a) => a,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -294,7 +294,7 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
         });
     }
     let secs = start.elapsed().as_secs_f64();
-    if let Err(e) = detector.save(index) {
+    if let Err(e) = tracker.save(index) {
         return fail(&e);
     }
     let written = lines.iter().try_for_each(|l| writeln!(out, "{l}")).and_then(|_| out.flush());
@@ -308,8 +308,8 @@ fn run_index(args: &Args, index: &std::path::Path, docs: &[Document]) -> ExitCod
         "{}: held {held_before} documents; added {added} ({new_stories} new stories), {known} already indexed, \
          {expired} expired; now {} documents in {} stories; saved{}",
         index.display(),
-        detector.len(),
-        detector.stories().len(),
+        tracker.len(),
+        tracker.stories().count(),
         if added > 0 { format!(" ({:.0} docs/s)", added as f64 / secs.max(1e-9)) } else { String::new() }
     );
     ExitCode::SUCCESS
@@ -371,7 +371,7 @@ fn report_skipped(skipped: &[samestory::io::BadLine]) {
 /// without holding its text in memory.
 fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
     let start = Instant::now();
-    let file = match build_detector(args).and_then(|d| d.cluster_file(path, ReadOptions::with_skip_bad(args.skip_bad)))
+    let clustering = match build_detector(args).and_then(|d| d.cluster_file(path, ReadOptions::with_skip_bad(args.skip_bad)))
     {
         Ok(f) => f,
         Err(e) => {
@@ -380,20 +380,20 @@ fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
         }
     };
     let secs = start.elapsed().as_secs_f64();
-    report_skipped(&file.skipped);
+    report_skipped(clustering.skipped());
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = write_labels(&mut out, args.format, file.ids.iter().map(String::as_str), &file.clustering);
+    let result = write_labels(&mut out, args.format, clustering.ids().iter().map(String::as_str), &clustering);
     if let Err(code) = finish_output(&mut out, result) {
         return code;
     }
     eprintln!(
         "{} documents, {} candidate pairs scored, {} clusters; read and clustered in {:.3} s ({:.0} docs/s)",
-        file.ids.len(),
-        file.clustering.pairs().len(),
-        file.clustering.clusters().len(),
+        clustering.len(),
+        clustering.pairs().len(),
+        clustering.clusters().len(),
         secs,
-        file.ids.len() as f64 / secs.max(1e-9)
+        clustering.len() as f64 / secs.max(1e-9)
     );
     ExitCode::SUCCESS
 }
@@ -456,7 +456,7 @@ fn main() -> ExitCode {
                 print!("{e}");
                 println!(
                     "  clusters: {}",
-                    if clustering.same_story(pa, pb) {
+                    if clustering.same_story(pa as u32, pb as u32) {
                         "grouped in one story"
                     } else {
                         "in different stories (average linkage over all members decides)"

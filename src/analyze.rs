@@ -19,41 +19,47 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::config::Config;
 use crate::document::Document;
+use crate::params::Config;
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s, mix64};
 use crate::minhash::{MinHashSketch, MinHasher};
 use crate::profile::Profile;
 use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes};
 use crate::simhash::{SimHash, SimHasher};
-use crate::stats::{CorpusStats, Learner, NO_TERM, Observation, TokenTypes};
+use crate::stats::{CorpusStats, Learner, NO_TERM, Observation, StatsView, TokenTypes};
 use crate::text::date::{Date, find_date};
 use crate::text::{StopwordTable, TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
 
-/// What the detector keeps of one document.
+/// What the pipeline keeps of one document: its shingle fingerprints,
+/// MinHash and SimHash sketches, salient-term profile, rare terms, date and
+/// token counts. Opaque: build them with
+/// [`Stages::features`](crate::stages::Stages::features), move them as
+/// bytes ([`to_bytes`](Self::to_bytes),
+/// [`Stages::features_from_bytes`](crate::stages::Stages::features_from_bytes)),
+/// and read them through the stages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Features {
     /// Word k-shingles of the non-boilerplate text, as 32-bit fingerprints.
-    pub shingles: Fingerprints,
+    pub(crate) shingles: Fingerprints,
     /// MinHash of the shingles.
-    pub minhash: MinHashSketch,
+    pub(crate) minhash: MinHashSketch,
     /// SimHash of the shingles.
-    pub simhash: SimHash,
+    pub(crate) simhash: SimHash,
     /// Salient-term profile.
-    pub profile: Profile,
+    pub(crate) profile: Profile,
     /// The rare salient terms, as positions in `profile` (its
-    /// [`terms`](Profile::terms) order), rarest first (by document
+    /// `terms` order), rarest first (by document
     /// frequency, then weight): the document's keys in the term index. Two
-    /// bytes a term; [`rare_terms`](Features::rare_terms) gives the terms
+    /// bytes a term; `rare_terms` gives the terms
     /// with their weights.
-    pub rare: Box<[u16]>,
+    pub(crate) rare: Box<[u16]>,
     /// The document's date (given, found in the head of the text, or inherited
-    /// from a very similar dated document in [`crate::Detector::cluster`]).
-    pub date: Option<Date>,
+    /// from a very similar dated document in a batch).
+    pub(crate) date: Option<Date>,
     /// Tokens left after boilerplate removal.
-    pub content_tokens: u32,
+    pub(crate) content_tokens: u32,
     /// Tokens in the body.
-    pub total_tokens: u32,
+    pub(crate) total_tokens: u32,
 }
 
 /// Features plus explanation data (see [`Analyzer::detail`]).
@@ -132,13 +138,6 @@ pub(crate) struct Tokenized {
 }
 
 impl Tokenized {
-    /// The memory the run takes beyond its own size, in bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        4 * self.codes.capacity()
-            + 8 * self.line_hash.capacity()
-            + 4 * self.line_end.capacity()
-            + std::mem::size_of::<RunDoc>() * self.docs.capacity()
-    }
 
     /// Frees the room the run's vectors grew beyond their contents.
     pub(crate) fn shrink_to_fit(&mut self) {
@@ -230,13 +229,13 @@ const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " �
 
 impl Analyzer {
     pub(crate) fn new(cfg: Config) -> Result<Analyzer, crate::Error> {
-        let minhasher = MinHasher::with_kind(cfg.num_perm, cfg.seed, cfg.minhash_kind)?;
+        let minhasher = MinHasher::with_kind(cfg.sketch.num_perm, cfg.sketch.seed, cfg.sketch.minhash_kind)?;
         Ok(Analyzer {
-            simhasher: SimHasher::new(cfg.seed),
-            line_seed: derive_seed(cfg.seed, domain::LINE),
-            source_seed: derive_seed(cfg.seed, domain::SOURCE),
-            bigram_seed: derive_seed(cfg.seed, domain::BIGRAM),
-            tokens: TokenHasher::new(cfg.seed),
+            simhasher: SimHasher::new(cfg.sketch.seed),
+            line_seed: derive_seed(cfg.sketch.seed, domain::LINE),
+            source_seed: derive_seed(cfg.sketch.seed, domain::SOURCE),
+            bigram_seed: derive_seed(cfg.sketch.seed, domain::BIGRAM),
+            tokens: TokenHasher::new(cfg.sketch.seed),
             stopwords: StopwordTable::new(),
             minhasher,
             cfg,
@@ -488,14 +487,14 @@ impl Analyzer {
         Detail { features, terms, spans, content: s.content.clone() }
     }
 
-    fn is_boilerplate(&self, stats: &CorpusStats, line: &Line, src: u64) -> bool {
-        if !self.cfg.remove_boilerplate {
+    fn is_boilerplate(&self, stats: &impl StatsView, line: &Line, src: u64) -> bool {
+        if !self.cfg.boilerplate.remove {
             return false;
         }
         let len = (line.end - line.start) as usize;
         let df = stats.line_df(line.hash);
-        let min = self.cfg.boilerplate_min_docs;
-        if len <= self.cfg.boilerplate_max_tokens {
+        let min = self.cfg.boilerplate.min_docs;
+        if len <= self.cfg.boilerplate.max_tokens {
             if df >= min {
                 return true;
             }
@@ -518,7 +517,7 @@ impl Analyzer {
     /// last call on `s`): a streaming detector observes a document, adds the
     /// observation to its statistics and builds the features without
     /// tokenizing twice.
-    pub(crate) fn features_of_tokens(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Features {
+    pub(crate) fn features_of_tokens(&self, doc: &Document, stats: &impl StatsView, s: &mut Scratch) -> Features {
         let src = self.source_hash(doc);
         let date = doc.date.or_else(|| find_date(&doc.text));
         // The IDF of a document frequency, remembered while the statistics keep their size
@@ -549,7 +548,7 @@ impl Analyzer {
         &self,
         src: u64,
         date: Option<Date>,
-        stats: &CorpusStats,
+        stats: &impl StatsView,
         s: &mut Scratch,
         mut weigh: impl FnMut(u64) -> TermWeight,
     ) -> Features {
@@ -567,7 +566,7 @@ impl Analyzer {
         }
         let content_tokens = s.content.len() as u32;
         s.shingles.clear();
-        shingle_hashes(&s.content, self.cfg.shingle_size, self.cfg.seed, &mut s.shingles);
+        shingle_hashes(&s.content, self.cfg.sketch.shingle_size, self.cfg.sketch.seed, &mut s.shingles);
         let set = ShingleSet::from_hashes(std::mem::take(&mut s.shingles));
         let minhash = self.minhasher.sketch(set.as_slice());
         let simhash = self.simhasher.hash_set(set.as_slice());
@@ -580,7 +579,7 @@ impl Analyzer {
             if !(k || (!any_body_kept && !l.title)) {
                 continue;
             }
-            let w = if l.title { self.cfg.title_weight } else { 1.0 };
+            let w = if l.title { self.cfg.weights.title } else { 1.0 };
             for t in &s.toks[l.start as usize..l.end as usize] {
                 if t.term != 0 {
                     let e = s.tf.entry(t.term).or_insert((0.0, t.number));
@@ -596,9 +595,9 @@ impl Analyzer {
                     let damped = if tf > 1.0 { 1.0 + tf.ln() } else { 1.0 };
                     let mut w = damped * st.idf;
                     if number {
-                        w *= self.cfg.number_boost;
+                        w *= self.cfg.weights.numbers;
                     } else if st.name {
-                        w *= self.cfg.name_boost;
+                        w *= self.cfg.weights.names;
                     }
                     (st.term, w, st.df)
                 })
@@ -606,24 +605,24 @@ impl Analyzer {
         // The heaviest `profile_terms` (a total order: ties by term), found
         // by selection, then sorted: the same list as sorting them all.
         let order = |a: &(u64, f64, u32), b: &(u64, f64, u32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if weighted.len() > self.cfg.profile_terms {
-            weighted.select_nth_unstable_by(self.cfg.profile_terms, order);
-            weighted.truncate(self.cfg.profile_terms);
+        if weighted.len() > self.cfg.profile.terms {
+            weighted.select_nth_unstable_by(self.cfg.profile.terms, order);
+            weighted.truncate(self.cfg.profile.terms);
         }
         weighted.sort_unstable_by(order);
         let cap = self.cfg.candidate_df_cap(stats.docs());
         let mut rare: Vec<(u32, usize, u64)> = weighted
             .iter()
-            .take(self.cfg.profile_terms)
+            .take(self.cfg.profile.terms)
             .map(|&(t, _, df)| (df, t))
             .filter(|&(df, _)| df <= cap)
-            .take(self.cfg.candidate_terms)
+            .take(self.cfg.candidates.terms)
             .enumerate()
             .map(|(rank, (df, t))| (df, rank, t))
             .collect();
         rare.sort_unstable();
-        weighted.truncate(self.cfg.profile_terms);
-        let profile = Profile::top_k(weighted.into_iter().map(|(t, w, _)| (t, w)).collect(), self.cfg.profile_terms);
+        weighted.truncate(self.cfg.profile.terms);
+        let profile = Profile::top_k(weighted.into_iter().map(|(t, w, _)| (t, w)).collect(), self.cfg.profile.terms);
         // Positions fit: `profile_terms` is at most 4,096.
         let rare = rare.into_iter().filter_map(|(_, _, t)| profile.position(t).map(|i| i as u16)).collect();
         Features { shingles, minhash, simhash, profile, rare, date, content_tokens, total_tokens }
@@ -631,11 +630,24 @@ impl Analyzer {
 }
 
 impl Features {
-    /// The rare salient terms with their profile weights, rarest first
-    /// (see [`rare`](Features::rare)). Features built or loaded by this
-    /// crate hold valid positions; a position set by hand beyond the profile
-    /// gives term 0 with weight 0, which adds nothing to any dot product.
-    pub fn rare_terms(&self) -> impl ExactSizeIterator<Item = (u64, f32)> + Clone + '_ {
+    /// The features as bytes, for engines that move them between machines;
+    /// [`Stages::features_from_bytes`](crate::stages::Stages::features_from_bytes)
+    /// reads them back.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::persist::features::to_bytes(self)
+    }
+
+    /// The document's date: given, found in the head of the text, or (in a
+    /// batch) inherited from a very similar dated document.
+    pub fn date(&self) -> Option<Date> {
+        self.date
+    }
+
+    /// The rare salient terms with their profile weights, rarest first.
+    /// Features built or loaded by this crate hold valid positions (a
+    /// position beyond the profile would give term 0 with weight 0, which
+    /// adds nothing to any dot product).
+    pub(crate) fn rare_terms(&self) -> impl ExactSizeIterator<Item = (u64, f32)> + Clone + '_ {
         // Positions come from the profile they index (or are checked against it when loaded).
         self.rare.iter().map(|&i| self.profile.term_at(usize::from(i)).unwrap_or_default())
     }
@@ -751,16 +763,15 @@ mod tests {
                 d.id = format!("d{i}");
                 d
             }).collect();
-            let detector = crate::Detector::new();
-            let pool = crate::file::LearnerPool::default();
-            let runs = pool.learn_runs_of(&detector, &docs, run_docs);
+            let an = Analyzer::new(Config::new(crate::params::Params::default()).unwrap()).unwrap();
+            let pool = crate::learn::LearnerPool::default();
+            let runs = pool.learn_runs_of(&an, &docs, run_docs);
             let (mut stats, types) = pool.finish_with_types();
-            proptest::prop_assert_eq!(&stats, &detector.learn(&docs));
+            proptest::prop_assert_eq!(&stats, &crate::learn::learn_stats(&an, &docs));
             if compact {
                 stats.compact();
             }
-            let feats = detector.features_of_runs(runs, &types, &stats);
-            let an = Analyzer::new(Config::default()).unwrap();
+            let feats = crate::learn::features_of_runs(&an, runs, &types, &stats);
             let mut s = Scratch::default();
             let each: Vec<Features> = docs.iter().map(|d| an.features(d, &stats, &mut s)).collect();
             proptest::prop_assert_eq!(feats, each);
@@ -771,7 +782,7 @@ mod tests {
             body in proptest::collection::vec(proptest::sample::select(PIECES), 0..60),
             title in proptest::option::of(proptest::collection::vec(proptest::sample::select(PIECES), 0..12)),
         ) {
-            let an = Analyzer::new(Config::default()).unwrap();
+            let an = Analyzer::new(Config::new(crate::params::Params::default()).unwrap()).unwrap();
             let mut doc = Document::new("d", body.concat());
             if let Some(t) = title {
                 doc = doc.with_title(t.concat());

@@ -10,6 +10,7 @@ use crate::text::date::Date;
 /// used); the source (a host name or outlet) lets boilerplate be learned per
 /// site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Document {
     /// The caller's id, unique within one detector.
     pub id: String,

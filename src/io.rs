@@ -109,6 +109,7 @@ pub(crate) fn read_line_capped(
 
 /// A skipped line.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BadLine {
     /// 1-based line number.
     pub line: u64,

@@ -27,6 +27,7 @@ use crate::hash::{derive_seed, domain, mix64};
 
 /// Which MinHash construction a [`MinHasher`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum MinHashKind {
     /// One-permutation hashing with optimal densification (Shrivastava 2017).
     #[default]

@@ -25,10 +25,11 @@
 //! ([`crate::cluster`]).
 
 use crate::analyze::Features;
-use crate::config::Config;
+use crate::params::Config;
 
 /// The scores of one pair of documents (see the [module docs](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PairScores {
     /// MinHash estimate of the shingle Jaccard.
     pub jaccard_estimate: f32,
@@ -61,15 +62,15 @@ pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores
     };
     let min_len = a.shingles.len().min(b.shingles.len());
     let copy = both
-        && (jaccard >= cfg.copy_threshold
-            || (containment >= cfg.containment_threshold && min_len >= cfg.min_containment_shingles)
-            || simhash_distance <= cfg.simhash_distance);
-    let in_window = match (days_apart, cfg.date_window_days) {
+        && (jaccard >= cfg.copy.jaccard
+            || (containment >= cfg.copy.containment && min_len >= cfg.copy.min_containment_shingles)
+            || simhash_distance <= cfg.copy.simhash_distance);
+    let in_window = match (days_apart, cfg.dates.window_days) {
         (Some(d), Some(w)) => d <= w,
         _ => true,
     };
-    let event = if in_window { cosine } else { cosine * cfg.outside_window_factor };
-    let copy_sim = if copy { jaccard.max(containment).max(cfg.story_threshold) } else { 0.0 };
+    let event = if in_window { cosine } else { cosine * cfg.dates.outside_window_factor };
+    let copy_sim = if copy { jaccard.max(containment).max(cfg.story.threshold) } else { 0.0 };
     PairScores {
         jaccard_estimate: jaccard_estimate as f32,
         jaccard: jaccard as f32,

@@ -20,41 +20,41 @@ use crate::hash::mix64;
 
 /// Per-term counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TermStat {
+pub(crate) struct TermStat {
     /// Documents containing the term.
-    pub df: u32,
+    pub(crate) df: u32,
     /// Mid-sentence occurrences.
-    pub mid: u32,
+    pub(crate) mid: u32,
     /// Mid-sentence occurrences with a capital first letter.
-    pub mid_capitalized: u32,
+    pub(crate) mid_capitalized: u32,
 }
 
 impl TermStat {
     /// Capitalized in at least half of its (≥ 2) mid-sentence uses: a name.
-    pub fn is_name(&self) -> bool {
+    pub(crate) fn is_name(&self) -> bool {
         self.mid >= 2 && 2 * u64::from(self.mid_capitalized) >= u64::from(self.mid)
     }
 }
 
 /// What one document contributes to [`CorpusStats`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Observation {
+pub(crate) struct Observation {
     /// Distinct terms with (mid-sentence uses, capitalized mid-sentence uses).
-    pub terms: Vec<(u64, u32, u32)>,
+    pub(crate) terms: Vec<(u64, u32, u32)>,
     /// Distinct line hashes.
-    pub lines: Vec<u64>,
+    pub(crate) lines: Vec<u64>,
     /// Distinct (line, source) hashes; empty when the document has no source.
-    pub source_lines: Vec<u64>,
+    pub(crate) source_lines: Vec<u64>,
 }
 
 /// Learned corpus statistics (see the [module docs](self)).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CorpusStats {
-    docs: u64,
+    pub(crate) docs: u64,
     // All maps: keys are seeded XXH3 outputs, in memory; persisted forms sort them.
-    terms: FxHashMap<u64, TermStat>,
-    lines: FxHashMap<u64, u32>,
-    source_lines: FxHashMap<u64, u32>,
+    pub(crate) terms: FxHashMap<u64, TermStat>,
+    pub(crate) lines: FxHashMap<u64, u32>,
+    pub(crate) source_lines: FxHashMap<u64, u32>,
 }
 
 /// Batch learning: the statistics of many documents without an
@@ -132,11 +132,6 @@ pub(crate) struct TokenTypes {
 }
 
 impl TokenTypes {
-    /// The memory the types take beyond their own size, in bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        std::mem::size_of::<(u64, bool)>() * self.terms.capacity()
-            + std::mem::size_of::<TokenType>() * self.types.capacity()
-    }
 
     /// The token a code from [`Learner::token`] of this learner stands for.
     #[inline]
@@ -229,10 +224,6 @@ impl Learner {
         *last = doc;
     }
 
-    /// The statistics learned (as observing each document's [`Observation`] would give).
-    pub(crate) fn finish(self) -> CorpusStats {
-        self.finish_with_types().0
-    }
 
     /// The statistics learned, and the token types met, by the numbers
     /// [`token`](Self::token) gave them.
@@ -260,7 +251,7 @@ impl CorpusStats {
     }
 
     /// Adds one document's observation.
-    pub fn observe(&mut self, obs: &Observation) {
+    pub(crate) fn observe(&mut self, obs: &Observation) {
         self.docs += 1;
         for &(t, mid, cap) in &obs.terms {
             let s = self.terms.entry(t).or_default();
@@ -279,7 +270,7 @@ impl CorpusStats {
     }
 
     /// Removes one document's observation (the inverse of [`observe`](Self::observe)).
-    pub fn forget(&mut self, obs: &Observation) {
+    pub(crate) fn forget(&mut self, obs: &Observation) {
         self.docs = self.docs.saturating_sub(1);
         for &(t, mid, cap) in &obs.terms {
             if let Some(s) = self.terms.get_mut(&t) {
@@ -324,32 +315,24 @@ impl CorpusStats {
     }
 
     /// Counts of one term (zero when never seen).
-    pub fn term(&self, term: u64) -> TermStat {
+    pub(crate) fn term(&self, term: u64) -> TermStat {
         self.terms.get(&term).copied().unwrap_or_default()
     }
 
-    /// Smoothed inverse document frequency, `ln((1 + N) / (1 + df)) + 1`.
-    pub fn idf(&self, term: u64) -> f64 {
-        self.idf_of(self.term(term).df)
-    }
 
     /// The smoothed IDF of a term in `df` documents.
-    pub fn idf_of(&self, df: u32) -> f64 {
+    pub(crate) fn idf_of(&self, df: u32) -> f64 {
         ((1.0 + self.docs as f64) / (1.0 + f64::from(df))).ln() + 1.0
     }
 
-    /// Is the term a name: capitalized in at least half of its (≥ 2) mid-sentence uses?
-    pub fn is_name(&self, term: u64) -> bool {
-        self.term(term).is_name()
-    }
 
     /// Documents containing a line.
-    pub fn line_df(&self, line: u64) -> u32 {
+    pub(crate) fn line_df(&self, line: u64) -> u32 {
         self.lines.get(&line).copied().unwrap_or(0)
     }
 
     /// Documents of one source containing a line (key from the line and source hashes).
-    pub fn source_line_df(&self, source_line: u64) -> u32 {
+    pub(crate) fn source_line_df(&self, source_line: u64) -> u32 {
         self.source_lines.get(&source_line).copied().unwrap_or(0)
     }
 
@@ -372,61 +355,113 @@ impl CorpusStats {
         self.terms.len()
     }
 
-    /// Encodes the statistics with keys sorted, so equal statistics give equal bytes.
-    pub(crate) fn write_to(&self, w: &mut crate::persist::Writer) {
-        w.u64(self.docs);
-        let mut terms: Vec<(&u64, &TermStat)> = self.terms.iter().collect();
-        terms.sort_unstable_by_key(|t| *t.0);
-        w.len(terms.len());
-        for (&t, s) in terms {
-            w.u64(t);
-            w.u32(s.df);
-            w.u32(s.mid);
-            w.u32(s.mid_capitalized);
-        }
-        for map in [&self.lines, &self.source_lines] {
-            let mut v: Vec<(&u64, &u32)> = map.iter().collect();
-            v.sort_unstable_by_key(|t| *t.0);
-            w.len(v.len());
-            for (&l, &c) in v {
-                w.u64(l);
-                w.u32(c);
-            }
-        }
+    /// The statistics as bytes (keys sorted: equal statistics give equal
+    /// bytes), for engines that learn parts of a corpus on many machines.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::persist::stats_to_bytes(self)
     }
 
-    /// Decodes [`write_to`](Self::write_to) output: keys strictly increasing, counts positive.
-    pub(crate) fn read_from(r: &mut crate::persist::Reader<'_>) -> Result<CorpusStats, String> {
-        let docs = r.u64()?;
-        let n = r.len(20)?;
-        let mut terms = FxHashMap::default();
-        terms.reserve(n);
-        let mut last = None;
-        for _ in 0..n {
-            let t = r.u64()?;
-            let s = TermStat { df: r.u32()?, mid: r.u32()?, mid_capitalized: r.u32()? };
-            if last.is_some_and(|l| l >= t) || s.df == 0 || u64::from(s.df) > docs {
-                return Err(format!("term {t:016x}: keys out of order or count out of range"));
-            }
-            last = Some(t);
-            terms.insert(t, s);
+    /// Statistics from [`to_bytes`](Self::to_bytes) output.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) when the
+    /// bytes are truncated, corrupted or not statistics.
+    pub fn from_bytes(bytes: &[u8]) -> Result<CorpusStats, crate::Error> {
+        crate::persist::stats_from_bytes(bytes)
+    }
+}
+
+/// What the features pass reads of corpus statistics: the statistics
+/// themselves, or the statistics with one more document counted
+/// ([`WithDocument`]).
+pub(crate) trait StatsView {
+    /// Number of documents observed.
+    fn docs(&self) -> u64;
+    /// Counts of one term (zero when never seen).
+    fn term(&self, term: u64) -> TermStat;
+    /// Documents a line hash was seen in.
+    fn line_df(&self, line: u64) -> u32;
+    /// Documents of one source a (line, source) key was seen in.
+    fn source_line_df(&self, key: u64) -> u32;
+    /// Smoothed inverse document frequency of a document frequency.
+    fn idf_of(&self, df: u32) -> f64 {
+        ((1.0 + self.docs() as f64) / (1.0 + f64::from(df))).ln() + 1.0
+    }
+}
+
+impl StatsView for CorpusStats {
+    fn docs(&self) -> u64 {
+        self.docs
+    }
+    fn term(&self, term: u64) -> TermStat {
+        CorpusStats::term(self, term)
+    }
+    fn line_df(&self, line: u64) -> u32 {
+        CorpusStats::line_df(self, line)
+    }
+    fn source_line_df(&self, key: u64) -> u32 {
+        CorpusStats::source_line_df(self, key)
+    }
+}
+
+impl<T: StatsView + ?Sized> StatsView for &T {
+    fn docs(&self) -> u64 {
+        (**self).docs()
+    }
+    fn term(&self, term: u64) -> TermStat {
+        (**self).term(term)
+    }
+    fn line_df(&self, line: u64) -> u32 {
+        (**self).line_df(line)
+    }
+    fn source_line_df(&self, key: u64) -> u32 {
+        (**self).source_line_df(key)
+    }
+}
+
+/// Statistics with one document's observation counted, without changing
+/// them: exactly what [`CorpusStats::observe`] would make them read.
+pub(crate) struct WithDocument<'a> {
+    base: &'a CorpusStats,
+    terms: FxHashMap<u64, (u32, u32, u32)>,
+    lines: FxHashMap<u64, u32>,
+    source_lines: FxHashMap<u64, u32>,
+}
+
+impl<'a> WithDocument<'a> {
+    pub(crate) fn new(base: &'a CorpusStats, obs: &Observation) -> WithDocument<'a> {
+        let mut terms: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::default();
+        for &(t, mid, cap) in &obs.terms {
+            let e = terms.entry(t).or_default();
+            *e = (e.0 + 1, e.1.saturating_add(mid), e.2.saturating_add(cap));
         }
-        let mut maps = [FxHashMap::default(), FxHashMap::default()];
-        for map in &mut maps {
-            let n = r.len(12)?;
-            map.reserve(n);
-            let mut last = None;
-            for _ in 0..n {
-                let (l, c) = (r.u64()?, r.u32()?);
-                if last.is_some_and(|x| x >= l) || c == 0 || u64::from(c) > docs {
-                    return Err(format!("line {l:016x}: keys out of order or count out of range"));
-                }
-                last = Some(l);
-                map.insert(l, c);
-            }
+        let count = |keys: &[u64]| {
+            let mut m: FxHashMap<u64, u32> = FxHashMap::default();
+            keys.iter().for_each(|&k| *m.entry(k).or_default() += 1);
+            m
+        };
+        WithDocument { base, terms, lines: count(&obs.lines), source_lines: count(&obs.source_lines) }
+    }
+}
+
+impl StatsView for WithDocument<'_> {
+    fn docs(&self) -> u64 {
+        self.base.docs + 1
+    }
+    fn term(&self, term: u64) -> TermStat {
+        let mut s = self.base.term(term);
+        if let Some(&(n, mid, cap)) = self.terms.get(&term) {
+            s.df = s.df.saturating_add(n);
+            s.mid = s.mid.saturating_add(mid);
+            s.mid_capitalized = s.mid_capitalized.saturating_add(cap);
         }
-        let [lines, source_lines] = maps;
-        Ok(CorpusStats { docs, terms, lines, source_lines })
+        s
+    }
+    fn line_df(&self, line: u64) -> u32 {
+        self.base.line_df(line).saturating_add(self.lines.get(&line).copied().unwrap_or(0))
+    }
+    fn source_line_df(&self, key: u64) -> u32 {
+        self.base.source_line_df(key).saturating_add(self.source_lines.get(&key).copied().unwrap_or(0))
     }
 }
 
@@ -456,9 +491,9 @@ mod tests {
         assert_eq!(a, all);
         assert_eq!(all.term(2).df, 2);
         assert_eq!(all.line_df(10), 2);
-        assert!(all.is_name(1));
-        assert!(!all.is_name(2));
-        assert!(all.idf(3) > all.idf(2));
+        assert!(all.term(1).is_name());
+        assert!(!all.term(2).is_name());
+        assert!(all.idf_of(all.term(3).df) > all.idf_of(all.term(2).df));
         let mut c = all.clone();
         c.forget(&docs[2]);
         let mut d = CorpusStats::new();

@@ -1,0 +1,189 @@
+//! The result of clustering a batch.
+
+use crate::cluster;
+use crate::error::Error;
+use crate::io::BadLine;
+use crate::params::{CohesionGuard, Linkage};
+use crate::score::PairScores;
+
+/// A pair of documents (by position, `a < b`) with its scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ScoredPair {
+    /// The first document's position.
+    pub a: u32,
+    /// The second document's position.
+    pub b: u32,
+    /// Its scores.
+    pub scores: PairScores,
+}
+
+/// The stories of a batch: a label per document, the clusters, and the
+/// scores of every pair that was compared.
+///
+/// Documents are named by their position in the input, a `u32` (a batch
+/// holds fewer than 2³² − 1 documents); [`ids`](Self::ids) gives their ids.
+/// Exact duplicates (identical features) were scored once, through their
+/// [`representative`](Self::representative), the first of them: each other
+/// copy appears in [`pairs`](Self::pairs) paired with it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Clustering {
+    ids: Vec<String>,
+    labels: Vec<u32>,
+    clusters: Vec<Vec<u32>>,
+    pairs: Vec<ScoredPair>,
+    /// The representative of each document when exact duplicates were
+    /// collapsed; empty when there were none.
+    rep_of: Vec<u32>,
+    skipped: Vec<BadLine>,
+    /// The cohesion guard the labels were made with ([`labels_at`](Self::labels_at) applies it too).
+    guard: Option<CohesionGuard>,
+}
+
+impl Clustering {
+    /// `pairs` sorted by `(a, b)`, including a pair of each copy with its
+    /// representative when `rep_of` is not empty.
+    pub(crate) fn new(
+        ids: Vec<String>,
+        labels: Vec<u32>,
+        pairs: Vec<ScoredPair>,
+        rep_of: Vec<u32>,
+        guard: Option<CohesionGuard>,
+    ) -> Clustering {
+        let k = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+        let mut clusters = vec![Vec::new(); k];
+        for (i, &l) in labels.iter().enumerate() {
+            clusters[l as usize].push(i as u32);
+        }
+        Clustering { ids, labels, clusters, pairs, rep_of, skipped: Vec::new(), guard }
+    }
+
+    pub(crate) fn with_skipped(mut self, skipped: Vec<BadLine>) -> Clustering {
+        self.skipped = skipped;
+        self
+    }
+
+    /// Number of documents clustered.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// No documents were clustered.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The documents' ids, in input order: position `i` is document `i`.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Input lines skipped as bad (with [`ReadOptions::skip_bad`](crate::io::ReadOptions)),
+    /// when the batch was read from a file; empty otherwise.
+    pub fn skipped(&self) -> &[BadLine] {
+        &self.skipped
+    }
+
+    /// The cluster label of each document, in input order. Labels are dense
+    /// and numbered by each cluster's first document.
+    pub fn labels(&self) -> &[u32] {
+        &self.labels
+    }
+
+    /// The label of document `i`, if it exists.
+    pub fn label_of(&self, i: u32) -> Option<u32> {
+        self.labels.get(i as usize).copied()
+    }
+
+    /// Every cluster (singletons included) as sorted document positions,
+    /// ordered by first member: cluster `k` has label `k`.
+    pub fn clusters(&self) -> &[Vec<u32>] {
+        &self.clusters
+    }
+
+    /// The clusters with at least two documents.
+    pub fn stories(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        self.clusters.iter().filter(|c| c.len() > 1).map(Vec::as_slice)
+    }
+
+    /// Are `a` and `b` in one cluster? False when either does not exist.
+    pub fn same_story(&self, a: u32, b: u32) -> bool {
+        matches!((self.label_of(a), self.label_of(b)), (Some(x), Some(y)) if x == y)
+    }
+
+    /// The representative of document `i`: the first of its exact
+    /// duplicates, or `i` itself; `None` when `i` does not exist.
+    pub fn representative(&self, i: u32) -> Option<u32> {
+        if i as usize >= self.labels.len() {
+            return None;
+        }
+        Some(self.rep_of.get(i as usize).copied().unwrap_or(i))
+    }
+
+    /// Every pair that was scored, sorted by `(a, b)`: the candidate pairs
+    /// (between representatives), and each exact duplicate with its representative.
+    pub fn pairs(&self) -> &[ScoredPair] {
+        &self.pairs
+    }
+
+    /// The scores of documents `a` and `b`, if the pair was compared (for
+    /// exact duplicates, through their representatives); `None` for a
+    /// document that does not exist or `a == b`.
+    pub fn scores(&self, a: u32, b: u32) -> Option<&PairScores> {
+        let (ra, rb) = (self.representative(a)?, self.representative(b)?);
+        if a == b {
+            return None;
+        }
+        let key = if ra == rb {
+            // Copies of one representative: each is paired with it, all alike.
+            (ra, if a == ra { b } else { a })
+        } else {
+            (ra.min(rb), ra.max(rb))
+        };
+        self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok().map(|i| &self.pairs[i].scores)
+    }
+
+    /// Re-cuts the scored pairs at another threshold and linkage without
+    /// rescoring (e.g. to sweep thresholds), with the cohesion guard the
+    /// clustering was made with: labels as [`labels`](Self::labels) numbers them.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter)
+    /// when `threshold` is not in (0, 1].
+    pub fn labels_at(&self, threshold: f64, linkage: Linkage) -> Result<Vec<u32>, Error> {
+        if !(threshold.is_finite() && threshold > 0.0 && threshold <= 1.0) {
+            return Err(Error::param("threshold", format!("must be in (0, 1], got {threshold}")));
+        }
+        let n = self.labels.len();
+        let scored = |p: &&ScoredPair| p.scores.similarity > 0.0;
+        if self.rep_of.is_empty() {
+            let edges: Vec<(u32, u32, f64)> =
+                self.pairs.iter().filter(scored).map(|p| (p.a, p.b, f64::from(p.scores.similarity))).collect();
+            return Ok(cluster::labels(&vec![1; n], &edges, threshold, linkage, self.guard));
+        }
+        let rep = |i: usize| self.rep_of[i] as usize;
+        let mut node = vec![u32::MAX; n];
+        let mut weights: Vec<u64> = Vec::new();
+        for i in 0..n {
+            let r = rep(i);
+            if node[r] == u32::MAX {
+                node[r] = weights.len() as u32;
+                weights.push(0);
+            }
+            weights[node[r] as usize] += 1;
+        }
+        // A copy's pair with its representative falls inside one node and is ignored.
+        let edges: Vec<(u32, u32, f64)> = self
+            .pairs
+            .iter()
+            .filter(scored)
+            .map(|p| (node[rep(p.a as usize)], node[rep(p.b as usize)], f64::from(p.scores.similarity)))
+            .collect();
+        // Copies of one document are one node: merged first, as their
+        // similarity (at least the threshold they were collapsed at) is the highest.
+        let by_node = cluster::labels(&weights, &edges, threshold, linkage, self.guard);
+        let root: Vec<u32> = (0..n).map(|i| by_node[node[rep(i)] as usize]).collect();
+        Ok(cluster::relabel(&root))
+    }
+}

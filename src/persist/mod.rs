@@ -1,0 +1,333 @@
+//! Every saved byte: a [`Tracker`](crate::Tracker)'s whole state: parameters, learned
+//! statistics, every held document's sketches and profile, stories and the
+//! stream's clock. The indexes (LSH bands, SimHash blocks, term postings)
+//! are rebuilt from the sketches on load, exactly as the adds built them, so
+//! a loaded detector continues the stream as the saved one would have.
+//!
+//! # Format (version 2)
+//! All integers little-endian.
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `SAMESTRY` |
+//! | 4 | format version (`u32`) |
+//! | 4 | number of sections (`u32`, 4) |
+//! | … | the sections, in the order `CONF`, `STAT`, `DOCS`, `LIVE` |
+//!
+//! Each section is a 4-byte tag, the payload length (`u64`), the seeded
+//! XXH3-64 checksum of the payload (`u64`), then the payload. The loader
+//! checks the magic, the version, every tag, length and checksum before it
+//! decodes anything, decodes with bounds checks (a length can never make it
+//! allocate more than the file holds), then checks the decoded state for
+//! consistency (sketch sizes, story and slot references, symmetric pair
+//! scores, the free-slot list). A truncated, corrupted or other-version file
+//! is an error naming the file and the section, never a panic and never a
+//! silently different state.
+//!
+//! Features depend on the hashing (pinned by `tests/golden.rs`): any change
+//! of hashing or of the per-document features bumps the format version.
+//! Version 2 (invisible format characters removed from tokens) refuses
+//! version 1 files with [`ErrorKind::UnsupportedStateVersion`](crate::ErrorKind).
+//!
+//! # Atomic saves
+//! [`Tracker::save`](crate::Tracker::save) writes a temporary file in the target's folder, flushes
+//! it to disk (`fsync`), renames it over the target and flushes the folder,
+//! so a crash at any moment leaves either the previous state or the new one.
+//! A crash may leave the temporary file (`.NAME.tmp-PID`) behind; it is
+//! never read.
+
+pub(crate) mod codec;
+pub(crate) mod features;
+pub(crate) mod obs;
+mod stats;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::analyze::Features;
+use crate::detector::Detector;
+use crate::error::{Error, ErrorKind};
+use crate::hash::hash_bytes;
+use crate::params::{Config, Params};
+use crate::stats::CorpusStats;
+use crate::tracker::state::{Live, LiveDoc};
+use crate::tracker::{StoryId, Tracker};
+
+use codec::{DecodeResult, Reader, Writer};
+use obs::PackedObs;
+
+/// The state file's magic bytes.
+pub(crate) const MAGIC: [u8; 8] = *b"SAMESTRY";
+/// The state format version this build reads and writes.
+pub(crate) const VERSION: u32 = 2;
+/// Section tags, in file order.
+pub(crate) const SECTIONS: [[u8; 4]; 4] = [*b"CONF", *b"STAT", *b"DOCS", *b"LIVE"];
+/// Seed of the section checksums.
+pub(crate) const CHECKSUM_SEED: u64 = 0x5a3e_c4ec_6b5e_0001;
+/// Bytes before the first section.
+pub(crate) const HEADER_BYTES: usize = 16;
+/// Bytes of a section header (tag, length, checksum).
+pub(crate) const SECTION_HEADER_BYTES: usize = 20;
+
+/// Magic bytes and version of [`CorpusStats::to_bytes`].
+const STATS_MAGIC: [u8; 3] = [b'S', b'S', 1];
+
+fn write_doc(w: &mut Writer, d: &LiveDoc) {
+    w.bytes(d.id.as_bytes());
+    w.u64(d.story.0);
+    w.opt_f32(d.date_from);
+    w.u64(d.seq);
+    w.opt_i32(d.stamp);
+    features::write(w, &d.features);
+    w.u64s(&d.obs.terms);
+    w.bytes(&d.obs.counts);
+    w.u64s(&d.obs.lines);
+    w.u64s(&d.obs.source_lines);
+    w.len(d.edges.len());
+    for &(j, s) in &d.edges {
+        w.u32(j);
+        w.f32(s);
+    }
+}
+
+/// A held document's features, statistics contribution and pair scores.
+type DocBody = (Features, PackedObs, Vec<(u32, f32)>);
+
+fn read_doc(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<LiveDoc> {
+    let id = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| "a document id is not UTF-8".to_string())?;
+    let ctx = |e: String| format!("document {id:?}: {e}");
+    let story = StoryId(r.u64().map_err(ctx)?);
+    let date_from = r.opt_f32().map_err(ctx)?;
+    let seq = r.u64().map_err(ctx)?;
+    let stamp = r.opt_i32().map_err(ctx)?;
+    let mut body = || -> DecodeResult<DocBody> {
+        let features = features::read(r, num_perm)?;
+        let obs = PackedObs {
+            terms: r.u64s()?.into_boxed_slice(),
+            counts: r.bytes()?.into(),
+            lines: r.u64s()?.into_boxed_slice(),
+            source_lines: r.u64s()?.into_boxed_slice(),
+        };
+        if obs.unpack().is_none() {
+            return Err("statistics contribution does not decode".into());
+        }
+        let n = r.len(8)?;
+        let mut edges = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (j, s) = (r.u32()?, r.f32()?);
+            if s <= 0.0 {
+                return Err(format!("pair score {s} is not positive"));
+            }
+            edges.push((j, s));
+        }
+        Ok((features, obs, edges))
+    };
+    let (features, obs, edges) = body().map_err(ctx)?;
+    Ok(LiveDoc { id, features, story, date_from, seq, stamp, obs, edges })
+}
+
+fn checks(live: &Live) -> DecodeResult<()> {
+    let n = live.slots.len();
+    let mut ids = std::collections::HashSet::new();
+    let mut seqs = std::collections::HashSet::new();
+    for (i, d) in live.slots.iter().enumerate() {
+        let Some(d) = d else { continue };
+        if !ids.insert(d.id.as_str()) {
+            return Err(format!("document id {:?} appears twice", d.id));
+        }
+        if !seqs.insert(d.seq) || d.seq >= live.next_seq {
+            return Err(format!("document {:?}: insertion number {} is repeated or too large", d.id, d.seq));
+        }
+        if d.story.0 >= live.next_story {
+            return Err(format!("document {:?}: story {} was never handed out", d.id, d.story));
+        }
+        for &(j, s) in &d.edges {
+            let other = live.slots.get(j as usize).and_then(Option::as_ref);
+            let back =
+                other.is_some_and(|o| o.edges.iter().any(|&(k, t)| k as usize == i && t.to_bits() == s.to_bits()));
+            if j as usize == i || !back {
+                return Err(format!("document {:?}: pair with slot {j} is not mirrored", d.id));
+            }
+        }
+    }
+    let mut free = vec![false; n];
+    for &s in &live.free {
+        let Some(f) = free.get_mut(s as usize) else { return Err(format!("free slot {s} out of range")) };
+        if *f || live.slots[s as usize].is_some() {
+            return Err(format!("free slot {s} is repeated or occupied"));
+        }
+        *f = true;
+    }
+    if free.iter().zip(&live.slots).any(|(f, d)| !*f && d.is_none()) {
+        return Err("an empty slot is missing from the free list".into());
+    }
+    Ok(())
+}
+
+fn invalid(path: &Path, reason: String) -> Error {
+    Error::new(ErrorKind::InvalidState { path: path.to_path_buf(), reason })
+}
+
+/// [`CorpusStats::to_bytes`].
+pub(crate) fn stats_to_bytes(s: &CorpusStats) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.0.extend_from_slice(&STATS_MAGIC);
+    stats::write(&mut w, s);
+    w.0
+}
+
+/// [`CorpusStats::from_bytes`].
+pub(crate) fn stats_from_bytes(bytes: &[u8]) -> Result<CorpusStats, Error> {
+    let path = Path::new("statistics");
+    let mut r = Reader::new(bytes);
+    if r.take(STATS_MAGIC.len()).ok() != Some(&STATS_MAGIC[..]) {
+        return Err(invalid(path, "not statistics of this format (magic bytes)".into()));
+    }
+    let s = stats::read(&mut r).map_err(|e| invalid(path, e))?;
+    r.end().map_err(|e| invalid(path, e))?;
+    Ok(s)
+}
+
+/// The whole state of a tracker in the versioned format of the module docs.
+pub(crate) fn encode(tracker: &Tracker) -> Vec<u8> {
+    let live = tracker.live();
+    let mut sections: Vec<Writer> = (0..4).map(|_| Writer::default()).collect();
+    tracker.detector().params().encode(&mut sections[0].0);
+    stats::write(&mut sections[1], &live.stats);
+    let w = &mut sections[2];
+    w.len(live.slots.len());
+    for d in &live.slots {
+        w.u8(u8::from(d.is_some()));
+        if let Some(d) = d {
+            write_doc(w, d);
+        }
+    }
+    w.len(live.free.len());
+    live.free.iter().for_each(|&s| w.u32(s));
+    let w = &mut sections[3];
+    w.u64(live.next_story);
+    w.u64(live.next_seq);
+    w.opt_i32(live.clock);
+    let mut out = Vec::with_capacity(64 + sections.iter().map(|s| s.0.len()).sum::<usize>());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(SECTIONS.len() as u32).to_le_bytes());
+    for (tag, s) in SECTIONS.iter().zip(&sections) {
+        out.extend_from_slice(tag);
+        out.extend_from_slice(&(s.0.len() as u64).to_le_bytes());
+        out.extend_from_slice(&hash_bytes(&s.0, CHECKSUM_SEED).to_le_bytes());
+        out.extend_from_slice(&s.0);
+    }
+    out
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed
+/// to disk, renamed over it, and the folder flushed.
+pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let name = path.file_name().ok_or_else(|| {
+        Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path has no file name"))
+    })?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    // Make the rename itself durable (directories can be opened and
+    // flushed on Unix; elsewhere this is skipped).
+    #[cfg(unix)]
+    std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(&dir, e))?;
+    Ok(())
+}
+
+pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<Tracker, Error> {
+    let mut r = Reader::new(bytes);
+    let head = r.take(HEADER_BYTES).map_err(|_| invalid(path, format!("{} bytes is too short", bytes.len())))?;
+    if head[..8] != MAGIC {
+        return Err(invalid(path, "no samestory state header (wrong magic bytes)".into()));
+    }
+    let version = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
+    if version != VERSION {
+        return Err(Error::new(ErrorKind::UnsupportedStateVersion {
+            path: path.to_path_buf(),
+            found: version,
+            supported: VERSION,
+        }));
+    }
+    let count = u32::from_le_bytes([head[12], head[13], head[14], head[15]]);
+    if count as usize != SECTIONS.len() {
+        return Err(invalid(path, format!("{count} sections, expected {}", SECTIONS.len())));
+    }
+    let mut payloads: Vec<&[u8]> = Vec::with_capacity(SECTIONS.len());
+    for tag in &SECTIONS {
+        let name = String::from_utf8_lossy(tag);
+        let mut section = || -> DecodeResult<&[u8]> {
+            let h = r.take(SECTION_HEADER_BYTES)?;
+            if &h[..4] != tag {
+                return Err(format!("found tag {:?}", String::from_utf8_lossy(&h[..4])));
+            }
+            let len = u64::from_le_bytes(h[4..12].try_into().unwrap_or_default());
+            let sum = u64::from_le_bytes(h[12..20].try_into().unwrap_or_default());
+            if len > r.remaining() as u64 {
+                return Err(format!("truncated: {len} bytes announced, {} left", r.remaining()));
+            }
+            let payload = r.take(len as usize)?;
+            if hash_bytes(payload, CHECKSUM_SEED) != sum {
+                return Err("checksum mismatch (corrupted)".into());
+            }
+            Ok(payload)
+        };
+        let p = section().map_err(|e| invalid(path, format!("section {name}: {e}")))?;
+        payloads.push(p);
+    }
+    if r.remaining() != 0 {
+        return Err(invalid(path, format!("{} unexpected bytes after the last section", r.remaining())));
+    }
+    let params = Params::decode(payloads[0]).map_err(|e| invalid(path, format!("section CONF: {e}")))?;
+    let cfg = Config::new(params).map_err(|e| invalid(path, format!("section CONF: parameters out of range: {e}")))?;
+    let mut live = Live::new(&cfg);
+    let mut stats_reader = Reader::new(payloads[1]);
+    live.stats = stats::read(&mut stats_reader)
+        .and_then(|s| stats_reader.end().map(|()| s))
+        .map_err(|e| invalid(path, format!("section STAT: {e}")))?;
+    let mut docs = || -> DecodeResult<()> {
+        let r = &mut Reader::new(payloads[2]);
+        let n = r.len(1)?;
+        if n > u32::MAX as usize {
+            return Err(format!("{n} slots is more than the documents a detector can hold"));
+        }
+        let mut slots = Vec::with_capacity(n);
+        for _ in 0..n {
+            slots.push(if r.bool()? { Some(read_doc(r, cfg.sketch.num_perm)?) } else { None });
+        }
+        live.slots = slots;
+        live.free = r.u32s()?;
+        r.end()
+    };
+    docs().map_err(|e| invalid(path, format!("section DOCS: {e}")))?;
+    let mut tail = || -> DecodeResult<()> {
+        let r = &mut Reader::new(payloads[3]);
+        live.next_story = r.u64()?;
+        live.next_seq = r.u64()?;
+        live.clock = r.opt_i32()?;
+        r.end()
+    };
+    tail().map_err(|e| invalid(path, format!("section LIVE: {e}")))?;
+    checks(&live).map_err(|e| invalid(path, format!("section DOCS: {e}")))?;
+    if live.slots.iter().flatten().count() > cfg.limits.max_documents {
+        return Err(invalid(path, format!("more documents than max_documents ({})", cfg.limits.max_documents)));
+    }
+    live.rebuild_indexes(&cfg);
+    let detector = Detector::from_config(cfg).map_err(|e| invalid(path, format!("section CONF: {e}")))?;
+    Ok(Tracker::from_parts(detector, live))
+}
