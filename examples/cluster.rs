@@ -371,14 +371,14 @@ fn report_skipped(skipped: &[samestory::io::BadLine]) {
 /// without holding its text in memory.
 fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
     let start = Instant::now();
-    let clustering = match build_detector(args).and_then(|d| d.cluster_file(path, ReadOptions::with_skip_bad(args.skip_bad)))
-    {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let clustering =
+        match build_detector(args).and_then(|d| d.cluster_file(path, ReadOptions::with_skip_bad(args.skip_bad))) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let secs = start.elapsed().as_secs_f64();
     report_skipped(clustering.skipped());
     let stdout = std::io::stdout();

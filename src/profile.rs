@@ -35,15 +35,6 @@ impl Profile {
     /// Keeps the `k` heaviest of `weighted` terms (ties broken by term hash,
     /// so the result is deterministic), normalizes them to unit length and
     /// sorts them by term hash. Non-positive and non-finite weights are dropped.
-    ///
-    /// # Example
-    /// ```
-    /// use samestory::profile::Profile;
-    /// let a = Profile::top_k(vec![(1, 3.0), (2, 4.0), (3, 0.5)], 2);
-    /// assert_eq!(a.len(), 2);
-    /// let b = Profile::top_k(vec![(2, 1.0)], 2);
-    /// assert!((a.cosine(&b) - 0.8).abs() < 1e-6);
-    /// ```
     pub fn top_k(mut weighted: Vec<(u64, f64)>, k: usize) -> Profile {
         weighted.retain(|(_, w)| w.is_finite() && *w > 0.0);
         weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -88,7 +79,6 @@ impl Profile {
         self.ids.len()
     }
 
-
     /// Exact cosine similarity in [0, 1] (0 when either profile is empty).
     pub fn cosine(&self, other: &Profile) -> f64 {
         let (a, b) = (&self.ids, &other.ids);
@@ -119,6 +109,14 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_k_keeps_the_heaviest_and_normalizes() {
+        let a = Profile::top_k(vec![(1, 3.0), (2, 4.0), (3, 0.5)], 2);
+        assert_eq!(a.len(), 2);
+        let b = Profile::top_k(vec![(2, 1.0)], 2);
+        assert!((a.cosine(&b) - 0.8).abs() < 1e-6);
+    }
 
     #[test]
     fn cosine_bounds_and_symmetry() {
