@@ -20,9 +20,9 @@
 use rustc_hash::FxHashMap;
 
 use crate::document::Document;
-use crate::params::Config;
 use crate::hash::{derive_seed, domain, hash_bytes, hash_u64s, mix64};
 use crate::minhash::{MinHashSketch, MinHasher};
+use crate::params::Config;
 use crate::profile::Profile;
 use crate::shingle::{Fingerprints, ShingleSet, TokenHasher, shingle_hashes};
 use crate::simhash::{SimHash, SimHasher};
@@ -138,7 +138,6 @@ pub(crate) struct Tokenized {
 }
 
 impl Tokenized {
-
     /// Frees the room the run's vectors grew beyond their contents.
     pub(crate) fn shrink_to_fit(&mut self) {
         self.codes.shrink_to_fit();

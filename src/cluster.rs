@@ -32,7 +32,6 @@
 //! Results are deterministic: ties are broken by cluster number, and labels
 //! number clusters by their smallest member.
 
-
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 

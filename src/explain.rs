@@ -116,7 +116,11 @@ pub(crate) fn explain_batch(an: &Analyzer, docs: &[Document], a: usize, b: usize
 
 /// Explains two documents from their features alone: scores, shared
 /// terms by hash, no passages.
-pub(crate) fn explain_features(cfg: &Config, (ida, fa): (&str, &Features), (idb, fb): (&str, &Features)) -> Explanation {
+pub(crate) fn explain_features(
+    cfg: &Config,
+    (ida, fa): (&str, &Features),
+    (idb, fb): (&str, &Features),
+) -> Explanation {
     let scores = score_pair(fa, fb, cfg);
     let shared_terms = fa
         .profile

@@ -34,7 +34,6 @@ pub(crate) struct LearnedRun {
     run: Tokenized,
 }
 
-
 /// What learning a batch leaves: the statistics, and the tokens of every
 /// document (in runs, in input order) with the learners' token types.
 pub(crate) struct Learned {

@@ -132,7 +132,6 @@ pub(crate) struct TokenTypes {
 }
 
 impl TokenTypes {
-
     /// The token a code from [`Learner::token`] of this learner stands for.
     #[inline]
     pub(crate) fn decode(&self, code: u32) -> TokenType {
@@ -223,7 +222,6 @@ impl Learner {
         *c = c.saturating_add(u32::from(*last != doc));
         *last = doc;
     }
-
 
     /// The statistics learned, and the token types met, by the numbers
     /// [`token`](Self::token) gave them.
@@ -319,12 +317,10 @@ impl CorpusStats {
         self.terms.get(&term).copied().unwrap_or_default()
     }
 
-
     /// The smoothed IDF of a term in `df` documents.
     pub(crate) fn idf_of(&self, df: u32) -> f64 {
         ((1.0 + self.docs as f64) / (1.0 + f64::from(df))).ln() + 1.0
     }
-
 
     /// Documents containing a line.
     pub(crate) fn line_df(&self, line: u64) -> u32 {

@@ -14,7 +14,6 @@ use crate::params::Config;
 use super::state::Live;
 
 impl Live {
-
     /// Removes documents whose time is before `cutoff` (days), oldest first.
     pub(super) fn expire_before(&mut self, cfg: &Config, cutoff: i32, out: &mut Vec<String>) {
         while let Some(&(t, seq)) = self.by_stamp.first() {

@@ -50,7 +50,6 @@
 //! would expire everything before it, so give dates you trust, or use
 //! `retention_documents` and [`Tracker::expire_before`] with your own clock.
 
-
 mod add;
 mod expiry;
 pub(crate) mod state;
@@ -115,7 +114,6 @@ pub struct Assignment {
     /// (possibly the new document itself, when it is older than the window).
     pub expired: Vec<String>,
 }
-
 
 /// Where [`Tracker::query`] would put a document, without adding it.
 #[derive(Debug, Clone, PartialEq)]

@@ -35,7 +35,6 @@ impl Live {
         }
     }
 
-
     /// Sum of the similarities of the scored pairs between two stories.
     pub(super) fn link_sum(&self, a: StoryId, b: StoryId) -> f64 {
         let (Some(ma), Some(mb)) = (self.stories.get(&a), self.stories.get(&b)) else { return 0.0 };
@@ -98,8 +97,13 @@ impl Live {
         }
         // Members are in insertion order, and labels are numbered by first
         // member: part 0 holds the oldest member and keeps the id.
-        let labels =
-            cluster::labels(&vec![1; members.len()], &edges, cfg.story.threshold, cfg.story.linkage, cfg.story.cohesion_guard);
+        let labels = cluster::labels(
+            &vec![1; members.len()],
+            &edges,
+            cfg.story.threshold,
+            cfg.story.linkage,
+            cfg.story.cohesion_guard,
+        );
         let parts = labels.iter().max().map_or(0, |&m| m as usize + 1);
         if parts < 2 {
             return Vec::new();
