@@ -34,7 +34,7 @@ use crate::text::{StopwordTable, TokenKind, for_each_full_token, normalize_into,
 /// MinHash and SimHash sketches, salient-term profile, rare terms, date and
 /// token counts. Opaque: build them with
 /// [`Stages::features`](crate::stages::Stages::features), move them as
-/// bytes ([`to_bytes`](Self::to_bytes),
+/// bytes ([`Stages::features_to_bytes`](crate::stages::Stages::features_to_bytes),
 /// [`Stages::features_from_bytes`](crate::stages::Stages::features_from_bytes)),
 /// and read them through the stages.
 #[derive(Debug, Clone, PartialEq)]
@@ -629,13 +629,6 @@ impl Analyzer {
 }
 
 impl Features {
-    /// The features as bytes, for engines that move them between machines;
-    /// [`Stages::features_from_bytes`](crate::stages::Stages::features_from_bytes)
-    /// reads them back.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        crate::persist::features::to_bytes(self)
-    }
-
     /// The document's date: given, found in the head of the text, or (in a
     /// batch) inherited from a very similar dated document.
     pub fn date(&self) -> Option<Date> {

@@ -13,7 +13,8 @@ use crate::explain::{Explanation, explain_batch};
 use crate::file::{Input, TokenizedInput, tokenize};
 use crate::io::ReadOptions;
 use crate::learn::learn_batch;
-use crate::params::{Config, Params};
+use crate::minhash::MinHashKind;
+use crate::params::{CohesionGuard, Config, Linkage, Params, for_each_param};
 use crate::stages::Stages;
 
 /// Finds copies and same-event reports in a batch and groups them into stories.
@@ -48,6 +49,28 @@ pub struct Detector {
 pub struct DetectorBuilder {
     pub(crate) params: Params,
 }
+
+/// The builder's setters, one per parameter of [`crate::params`]'s declaration.
+macro_rules! define_setters {
+    ($(
+        $(#[$gdoc:meta])*
+        $group:ident: $Group:ident {
+            $( $(#[$doc:meta])* $field:ident ($setter:ident): $ty:ty = $default:expr, $check:expr; )*
+        }
+    )*) => {
+        impl DetectorBuilder {
+            $($(
+                $(#[$doc])*
+                pub fn $setter(&mut self, value: $ty) -> &mut Self {
+                    self.params.$group.$field = value;
+                    self
+                }
+            )*)*
+        }
+    };
+}
+
+for_each_param!(define_setters);
 
 impl DetectorBuilder {
     /// Starts from `params` instead of the defaults.
@@ -215,6 +238,6 @@ impl Detector {
     /// The pipeline's stages one by one, for engines that run them
     /// partition by partition (see [`Stages`]).
     pub fn stages(&self) -> Stages<'_> {
-        Stages::new(self)
+        Stages::new(&self.an)
     }
 }

@@ -228,7 +228,7 @@ fn guard(name: &'static str, g: &Option<CohesionGuard>) -> Result<(), Error> {
     check(name, g.min_size >= 2, || format!("min_size must be at least 2, got {}", g.min_size))
 }
 
-macro_rules! params {
+macro_rules! define_params {
     ($(
         $(#[$gdoc:meta])*
         $group:ident: $Group:ident {
@@ -260,16 +260,6 @@ macro_rules! params {
         #[non_exhaustive]
         pub struct Params {
             $( $(#[$gdoc])* pub $group: $Group, )*
-        }
-
-        impl crate::detector::DetectorBuilder {
-            $($(
-                $(#[$doc])*
-                pub fn $setter(&mut self, value: $ty) -> &mut Self {
-                    self.params.$group.$field = value;
-                    self
-                }
-            )*)*
         }
 
         impl Params {
@@ -336,132 +326,143 @@ macro_rules! params {
     };
 }
 
-params! {
-    /// How texts become sketches.
-    sketch: Sketch {
-        /// Master seed of every hash (default a fixed constant). Same seed, same results.
-        seed (seed): u64 = DEFAULT_SEED, any;
-        /// Words per shingle, 1–16 (default 5).
-        shingle_size (shingle_size): usize = 5, in_range(1, 16);
-        /// MinHash slots, 1–4096 (default 128): more slots, smaller estimate error, more memory.
-        num_perm (num_perm): usize = 128, in_range(1, MAX_PERMUTATIONS);
-        /// MinHash construction (default one-permutation hashing with optimal densification).
-        minhash_kind (minhash_kind): MinHashKind = MinHashKind::OnePermutation, any;
-    }
-    /// When two documents are copies (shared text).
-    copy: CopyRule {
-        /// Shingle Jaccard at which two documents are copies, in (0, 1) (default 0.5).
-        /// The LSH bands and rows aim at the lowest Jaccard the copy rule accepts:
-        /// `min(copy_threshold, c / (2 − c))` for `containment_threshold` c.
-        /// Setter: `copy_threshold`.
-        jaccard (copy_threshold): f64 = 0.5, unit;
-        /// Shingle containment at which two documents are copies, in (0, 1) (default 0.5).
-        /// Setter: `containment_threshold`.
-        containment (containment_threshold): f64 = 0.5, unit;
-        /// Shingles the smaller document needs for containment to count (default 20).
-        min_containment_shingles (min_containment_shingles): usize = 20, any;
-        /// SimHash distance (bits of 64) at which two documents are copies, ≤ 16 (default 3).
-        simhash_distance (simhash_distance): u32 = 3, in_range(0, 16);
-    }
-    /// The salient-term profile of a document.
-    profile: ProfileParams {
-        /// Salient terms kept per document, 1–4096 (default 48). Setter: `profile_terms`.
-        terms (profile_terms): usize = 48, in_range(1, 4096);
-    }
-    /// Event-level candidates: documents sharing rare salient terms.
-    candidates: CandidateParams {
-        /// Rare salient terms per document that generate event-level
-        /// candidates, at most `profile_terms` (default 16). Setter: `candidate_terms`.
-        terms (candidate_terms): usize = 16, in_range(1, 4096);
-        /// Terms in more than this fraction of documents generate no candidates,
-        /// in (0, 1) (default 0.05). Setter: `candidate_df_fraction`.
-        df_fraction (candidate_df_fraction): f64 = 0.05, unit;
-        /// ... unless they are in at most this many documents (default 50), for
-        /// small corpora. Setter: `candidate_df_floor`.
-        df_floor (candidate_df_floor): u32 = 50, any;
-        /// Postings one document reads from the term index, rarest terms first
-        /// (default 2,048): bounds the work per document. Setter: `candidate_budget`.
-        budget (candidate_budget): usize = 2048, in_range(1, usize::MAX);
-        /// Most event-level candidates one document proposes, best first (default
-        /// 50): keeps the number of scored pairs linear in the corpus size.
-        /// Setter: `candidate_limit`.
-        limit (candidate_limit): usize = 50, in_range(1, usize::MAX);
-        /// Least partial profile dot product over shared rare terms for an
-        /// event-level candidate, in [0, 1) (default 0: rank only).
-        /// Setter: `candidate_min_overlap`.
-        min_overlap (candidate_min_overlap): f64 = 0.0, half_open_unit;
-    }
-    /// How much a term occurrence weighs in a profile.
-    weights: Weights {
-        /// Weight of a title occurrence relative to a body occurrence, positive
-        /// (default 2). Setter: `title_weight`.
-        title (title_weight): f64 = 2.0, positive;
-        /// Multiplier of names (terms capitalized mid-sentence in most uses),
-        /// positive (default 2). Setter: `name_boost`.
-        names (name_boost): f64 = 2.0, positive;
-        /// Multiplier of terms with a digit, positive (default 2). Setter: `number_boost`.
-        numbers (number_boost): f64 = 2.0, positive;
-    }
-    /// Dates: the window of one event, and dates passed to undated documents.
-    dates: DateParams {
-        /// Reports more than this many days apart are not the same event unless
-        /// they share text (default `Some(14)`; `None` ignores dates).
-        /// Setter: `date_window_days`.
-        window_days (date_window_days): Option<u32> = Some(14), any;
-        /// Factor on the profile cosine of reports further apart than the date
-        /// window, in [0, 1] (default 0.5; 0 makes the window a hard cut).
-        /// Follow-up reports (an arrest, a trial) share names with the first
-        /// report but come weeks later. Setter: `outside_window_factor`.
-        outside_window_factor (outside_window_factor): f64 = 0.5, closed_unit;
-        /// An undated document takes the date of its most similar dated document
-        /// when their similarity reaches this, in (0, 1] (default `Some(0.5)`;
-        /// `None` never). Setter: `inherit_date_similarity`.
-        inherit_similarity (inherit_date_similarity): Option<f64> = Some(0.5), opt(upper_unit);
-    }
-    /// Site chrome learned from the corpus: lines repeated across documents.
-    boilerplate: BoilerplateParams {
-        /// Drop boilerplate lines learned from the corpus before shingling and
-        /// profiling (default true). Setter: `remove_boilerplate`.
-        remove (remove_boilerplate): bool = true, any;
-        /// Short lines found in this many documents are boilerplate, 2–2²⁴
-        /// (default 3). Setter: `boilerplate_min_docs`.
-        min_docs (boilerplate_min_docs): u32 = 3, in_range(2, 1 << 24);
-        /// Lines of at most this many tokens can be boilerplate by repetition
-        /// (default 20). Setter: `boilerplate_max_tokens`.
-        max_tokens (boilerplate_max_tokens): usize = 20, any;
-    }
-    /// When documents are one story.
-    story: StoryParams {
-        /// Similarity at which documents (and, on average, clusters) are one
-        /// story, in (0, 1] (default 0.21). Setter: `story_threshold`.
-        threshold (story_threshold): f64 = 0.21, upper_unit;
-        /// Clustering policy (default average linkage). Setter: `linkage`.
-        linkage (linkage): Linkage = Linkage::Average, any;
-        /// Average linkage's guard against joining two well-formed stories
-        /// that are only loosely alike (default `Some` ratio 0.9, clusters of
-        /// at least 5; `None` turns it off). Setter: `cohesion_guard`.
-        cohesion_guard (cohesion_guard): Option<CohesionGuard> = Some(CohesionGuard::default()), guard;
-    }
-    /// Input limits.
-    limits: Limits {
-        /// Largest accepted document (text + title) in bytes, 1–2³² − 1
-        /// (default 16 MiB). Setter: `max_document_bytes`.
-        max_document_bytes (max_document_bytes): usize = 16 << 20, in_range(1, u32::MAX as usize);
-        /// Most documents one batch or tracker holds, 1–2³² − 2 (default
-        /// 2³² − 2). Setter: `max_documents`.
-        max_documents (max_documents): usize = u32::MAX as usize - 1, in_range(1, u32::MAX as usize - 1);
-    }
-    /// How long a [`Tracker`](crate::Tracker) keeps documents.
-    retention: Retention {
-        /// Documents whose time is more than this many days before the newest
-        /// date seen expire (default `None`: kept until removed).
-        /// Setter: `retention_days`.
-        days (retention_days): Option<u32> = None, any;
-        /// At most this many documents are held, the oldest added expiring
-        /// first (default `None`: no limit). Setter: `retention_documents`.
-        documents (retention_documents): Option<usize> = None, opt(in_range(1, usize::MAX));
-    }
+/// The one declaration of every parameter: `$m!` is called with it. Each
+/// entry is `field (setter): Type = default, range check;` in its group;
+/// [`define_params`] makes the structs, defaults, checks, names and codec,
+/// and `detector.rs` makes the builder's setters from the same list.
+macro_rules! for_each_param {
+    ($m:ident) => {
+        $m! {
+        /// How texts become sketches.
+        sketch: Sketch {
+            /// Master seed of every hash (default a fixed constant). Same seed, same results.
+            seed (seed): u64 = DEFAULT_SEED, any;
+            /// Words per shingle, 1–16 (default 5).
+            shingle_size (shingle_size): usize = 5, in_range(1, 16);
+            /// MinHash slots, 1–4096 (default 128): more slots, smaller estimate error, more memory.
+            num_perm (num_perm): usize = 128, in_range(1, MAX_PERMUTATIONS);
+            /// MinHash construction (default one-permutation hashing with optimal densification).
+            minhash_kind (minhash_kind): MinHashKind = MinHashKind::OnePermutation, any;
+        }
+        /// When two documents are copies (shared text).
+        copy: CopyRule {
+            /// Shingle Jaccard at which two documents are copies, in (0, 1) (default 0.5).
+            /// The LSH bands and rows aim at the lowest Jaccard the copy rule accepts:
+            /// `min(copy_threshold, c / (2 − c))` for `containment_threshold` c.
+            /// Setter: `copy_threshold`.
+            jaccard (copy_threshold): f64 = 0.5, unit;
+            /// Shingle containment at which two documents are copies, in (0, 1) (default 0.5).
+            /// Setter: `containment_threshold`.
+            containment (containment_threshold): f64 = 0.5, unit;
+            /// Shingles the smaller document needs for containment to count (default 20).
+            min_containment_shingles (min_containment_shingles): usize = 20, any;
+            /// SimHash distance (bits of 64) at which two documents are copies, ≤ 16 (default 3).
+            simhash_distance (simhash_distance): u32 = 3, in_range(0, 16);
+        }
+        /// The salient-term profile of a document.
+        profile: ProfileParams {
+            /// Salient terms kept per document, 1–4096 (default 48). Setter: `profile_terms`.
+            terms (profile_terms): usize = 48, in_range(1, 4096);
+        }
+        /// Event-level candidates: documents sharing rare salient terms.
+        candidates: CandidateParams {
+            /// Rare salient terms per document that generate event-level
+            /// candidates, at most `profile_terms` (default 16). Setter: `candidate_terms`.
+            terms (candidate_terms): usize = 16, in_range(1, 4096);
+            /// Terms in more than this fraction of documents generate no candidates,
+            /// in (0, 1) (default 0.05). Setter: `candidate_df_fraction`.
+            df_fraction (candidate_df_fraction): f64 = 0.05, unit;
+            /// ... unless they are in at most this many documents (default 50), for
+            /// small corpora. Setter: `candidate_df_floor`.
+            df_floor (candidate_df_floor): u32 = 50, any;
+            /// Postings one document reads from the term index, rarest terms first
+            /// (default 2,048): bounds the work per document. Setter: `candidate_budget`.
+            budget (candidate_budget): usize = 2048, in_range(1, usize::MAX);
+            /// Most event-level candidates one document proposes, best first (default
+            /// 50): keeps the number of scored pairs linear in the corpus size.
+            /// Setter: `candidate_limit`.
+            limit (candidate_limit): usize = 50, in_range(1, usize::MAX);
+            /// Least partial profile dot product over shared rare terms for an
+            /// event-level candidate, in [0, 1) (default 0: rank only).
+            /// Setter: `candidate_min_overlap`.
+            min_overlap (candidate_min_overlap): f64 = 0.0, half_open_unit;
+        }
+        /// How much a term occurrence weighs in a profile.
+        weights: Weights {
+            /// Weight of a title occurrence relative to a body occurrence, positive
+            /// (default 2). Setter: `title_weight`.
+            title (title_weight): f64 = 2.0, positive;
+            /// Multiplier of names (terms capitalized mid-sentence in most uses),
+            /// positive (default 2). Setter: `name_boost`.
+            names (name_boost): f64 = 2.0, positive;
+            /// Multiplier of terms with a digit, positive (default 2). Setter: `number_boost`.
+            numbers (number_boost): f64 = 2.0, positive;
+        }
+        /// Dates: the window of one event, and dates passed to undated documents.
+        dates: DateParams {
+            /// Reports more than this many days apart are not the same event unless
+            /// they share text (default `Some(14)`; `None` ignores dates).
+            /// Setter: `date_window_days`.
+            window_days (date_window_days): Option<u32> = Some(14), any;
+            /// Factor on the profile cosine of reports further apart than the date
+            /// window, in [0, 1] (default 0.5; 0 makes the window a hard cut).
+            /// Follow-up reports (an arrest, a trial) share names with the first
+            /// report but come weeks later. Setter: `outside_window_factor`.
+            outside_window_factor (outside_window_factor): f64 = 0.5, closed_unit;
+            /// An undated document takes the date of its most similar dated document
+            /// when their similarity reaches this, in (0, 1] (default `Some(0.5)`;
+            /// `None` never). Setter: `inherit_date_similarity`.
+            inherit_similarity (inherit_date_similarity): Option<f64> = Some(0.5), opt(upper_unit);
+        }
+        /// Site chrome learned from the corpus: lines repeated across documents.
+        boilerplate: BoilerplateParams {
+            /// Drop boilerplate lines learned from the corpus before shingling and
+            /// profiling (default true). Setter: `remove_boilerplate`.
+            remove (remove_boilerplate): bool = true, any;
+            /// Short lines found in this many documents are boilerplate, 2–2²⁴
+            /// (default 3). Setter: `boilerplate_min_docs`.
+            min_docs (boilerplate_min_docs): u32 = 3, in_range(2, 1 << 24);
+            /// Lines of at most this many tokens can be boilerplate by repetition
+            /// (default 20). Setter: `boilerplate_max_tokens`.
+            max_tokens (boilerplate_max_tokens): usize = 20, any;
+        }
+        /// When documents are one story.
+        story: StoryParams {
+            /// Similarity at which documents (and, on average, clusters) are one
+            /// story, in (0, 1] (default 0.21). Setter: `story_threshold`.
+            threshold (story_threshold): f64 = 0.21, upper_unit;
+            /// Clustering policy (default average linkage). Setter: `linkage`.
+            linkage (linkage): Linkage = Linkage::Average, any;
+            /// Average linkage's guard against joining two well-formed stories
+            /// that are only loosely alike (default `Some` ratio 0.9, clusters of
+            /// at least 5; `None` turns it off). Setter: `cohesion_guard`.
+            cohesion_guard (cohesion_guard): Option<CohesionGuard> = Some(CohesionGuard::default()), guard;
+        }
+        /// Input limits.
+        limits: Limits {
+            /// Largest accepted document (text + title) in bytes, 1–2³² − 1
+            /// (default 16 MiB). Setter: `max_document_bytes`.
+            max_document_bytes (max_document_bytes): usize = 16 << 20, in_range(1, u32::MAX as usize);
+            /// Most documents one batch or tracker holds, 1–2³² − 2 (default
+            /// 2³² − 2). Setter: `max_documents`.
+            max_documents (max_documents): usize = u32::MAX as usize - 1, in_range(1, u32::MAX as usize - 1);
+        }
+        /// How long a [`Tracker`](crate::Tracker) keeps documents.
+        retention: Retention {
+            /// Documents whose time is more than this many days before the newest
+            /// date seen expire (default `None`: kept until removed).
+            /// Setter: `retention_days`.
+            days (retention_days): Option<u32> = None, any;
+            /// At most this many documents are held, the oldest added expiring
+            /// first (default `None`: no limit). Setter: `retention_documents`.
+            documents (retention_documents): Option<usize> = None, opt(in_range(1, usize::MAX));
+        }
+            }
+    };
 }
+pub(crate) use for_each_param;
+
+for_each_param!(define_params);
 
 impl Params {
     /// Checks every parameter's range and how they fit together.

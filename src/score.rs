@@ -1,33 +1,34 @@
-//! Scores: explicit numbers for a candidate pair, and the same-story decision.
-//!
-//! Every candidate pair gets, from the two documents' [`Features`]:
-//!
-//! | score | estimates | used for |
-//! |---|---|---|
-//! | `jaccard_estimate` | Jaccard resemblance of the shingle sets (MinHash, ±`sqrt(J(1−J)/k)`) | reported; LSH candidates |
-//! | `jaccard` | the exact Jaccard resemblance of the shingle sets | copy decision |
-//! | `containment` | exact `\|A∩B\| / min(\|A\|,\|B\|)`: a wire lead inside a longer page scores high | copy decision |
-//! | `simhash_distance` | Hamming distance of the 64-bit SimHashes (cosine of the shingle vectors ≈ `cos(π·d/64)`) | copy decision (near-exact) |
-//! | `cosine` | exact cosine of the salient-term profiles | event decision |
-//! | `days_apart` | distance of the two dates, when both are known | event decision |
-//!
-//! **The decision.** A pair is a *copy* when `jaccard ≥ copy_threshold`, or
-//! `containment ≥ containment_threshold` with the smaller set holding at
-//! least `min_containment_shingles` shingles, or the SimHashes are within
-//! `simhash_distance` bits. Its *event similarity* is the profile cosine when
-//! the dates are within `date_window_days` (or either is unknown), else the
-//! cosine times `outside_window_factor`.
-//! The pair's **similarity** is the larger of the event similarity and, for a
-//! copy, `max(jaccard, containment)` raised to at least `story_threshold` (a
-//! copy is always the same story). Two documents are the same story when
-//! their similarity reaches `story_threshold`; clusters apply the same
-//! threshold to the *average* similarity between two groups
-//! ([`crate::cluster`]).
+//! Scores: explicit numbers for a candidate pair, and the same-story decision
+//! (see [`PairScores`]).
 
 use crate::analyze::Features;
 use crate::params::Config;
 
-/// The scores of one pair of documents (see the [module docs](self)).
+/// The scores of one pair of documents.
+///
+/// Every candidate pair gets, from the two documents' [`Features`]:
+///
+/// | score | estimates | used for |
+/// |---|---|---|
+/// | `jaccard_estimate` | Jaccard resemblance of the shingle sets (MinHash, ±`sqrt(J(1−J)/k)`) | reported; LSH candidates |
+/// | `jaccard` | the exact Jaccard resemblance of the shingle sets | copy decision |
+/// | `containment` | exact `\|A∩B\| / min(\|A\|,\|B\|)`: a wire lead inside a longer page scores high | copy decision |
+/// | `simhash_distance` | Hamming distance of the 64-bit SimHashes (cosine of the shingle vectors ≈ `cos(π·d/64)`) | copy decision (near-exact) |
+/// | `cosine` | exact cosine of the salient-term profiles | event decision |
+/// | `days_apart` | distance of the two dates, when both are known | event decision |
+///
+/// **The decision.** A pair is a *copy* when `jaccard ≥ copy_threshold`, or
+/// `containment ≥ containment_threshold` with the smaller set holding at
+/// least `min_containment_shingles` shingles, or the SimHashes are within
+/// `simhash_distance` bits. Its *event similarity* is the profile cosine when
+/// the dates are within `date_window_days` (or either is unknown), else the
+/// cosine times `outside_window_factor`.
+/// The pair's **similarity** is the larger of the event similarity and, for a
+/// copy, `max(jaccard, containment)` raised to at least `story_threshold` (a
+/// copy is always the same story). Two documents are the same story when
+/// their similarity reaches `story_threshold`; clusters apply the same
+/// threshold to the *average* similarity between two groups
+/// (see `DESIGN.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PairScores {

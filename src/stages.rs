@@ -10,7 +10,7 @@
 //!    ([`CorpusStats::to_bytes`], [`CorpusStats::from_bytes`]).
 //! 2. **Features** ([`Stages::features`]): each document's features
 //!    against the *merged* statistics. [`Features`] are opaque; they travel
-//!    as bytes ([`Features::to_bytes`], [`Stages::features_from_bytes`]).
+//!    as bytes ([`Stages::features_to_bytes`], [`Stages::features_from_bytes`]).
 //! 3. **Keys** ([`Stages::band_keys`], [`Stages::simhash_keys`],
 //!    [`Stages::term_keys`]): documents sharing a key are candidates.
 //! 4. **Scores** ([`Stages::score`]) of one pair.
@@ -48,11 +48,11 @@
 //! ```
 
 use crate::admit;
+use crate::analyze::Analyzer;
 use crate::analyze::Features;
 use crate::batch;
 use crate::cluster;
 use crate::clustering::{Clustering, ScoredPair};
-use crate::detector::Detector;
 use crate::document::Document;
 use crate::error::Error;
 use crate::hash::{derive_seed, domain};
@@ -63,15 +63,16 @@ use crate::score::{PairScores, score_pair};
 use crate::simhash::SimHash;
 use crate::stats::CorpusStats;
 
-/// The stages of one detector's pipeline; from [`Detector::stages`].
+/// The stages of one detector's pipeline; from
+/// [`Detector::stages`](crate::Detector::stages).
 #[derive(Debug, Clone, Copy)]
 pub struct Stages<'a> {
-    detector: &'a Detector,
+    an: &'a Analyzer,
 }
 
 impl<'a> Stages<'a> {
-    pub(crate) fn new(detector: &'a Detector) -> Stages<'a> {
-        Stages { detector }
+    pub(crate) fn new(an: &'a Analyzer) -> Stages<'a> {
+        Stages { an }
     }
 
     /// Corpus statistics of `docs`.
@@ -80,10 +81,10 @@ impl<'a> Stages<'a> {
     /// [`ErrorKind::DocumentTooLarge`](crate::ErrorKind::DocumentTooLarge) or
     /// [`ErrorKind::TooManyDocuments`](crate::ErrorKind::TooManyDocuments).
     pub fn learn(&self, docs: &[Document]) -> Result<CorpusStats, Error> {
-        let limits = &self.detector.config().limits;
+        let limits = &self.an.config().limits;
         admit::check_count(limits, docs.len())?;
         docs.iter().try_for_each(|d| admit::check_size(limits, d))?;
-        Ok(learn_stats(&self.detector.an, docs))
+        Ok(learn_stats(self.an, docs))
     }
 
     /// The features of each document against `stats` (the statistics of
@@ -92,26 +93,32 @@ impl<'a> Stages<'a> {
     /// # Errors
     /// As [`learn`](Self::learn).
     pub fn features(&self, docs: &[Document], stats: &CorpusStats) -> Result<Vec<Features>, Error> {
-        let limits = &self.detector.config().limits;
+        let limits = &self.an.config().limits;
         admit::check_count(limits, docs.len())?;
         docs.iter().try_for_each(|d| admit::check_size(limits, d))?;
-        Ok(features_of(&self.detector.an, docs, stats))
+        Ok(features_of(self.an, docs, stats))
     }
 
-    /// Features from [`Features::to_bytes`], checked against this
+    /// The features as bytes, for engines that move them between
+    /// machines; [`features_from_bytes`](Self::features_from_bytes) reads them back.
+    pub fn features_to_bytes(&self, f: &Features) -> Vec<u8> {
+        codec::to_bytes(f)
+    }
+
+    /// Features from [`features_to_bytes`](Self::features_to_bytes), checked against this
     /// detector's parameters.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) when the
     /// bytes are not features of this detector's sketch size.
     pub fn features_from_bytes(&self, bytes: &[u8]) -> Result<Features, Error> {
-        codec::from_bytes(bytes, self.detector.config().sketch.num_perm)
+        codec::from_bytes(bytes, self.an.config().sketch.num_perm)
     }
 
     /// The LSH band keys of a document: documents sharing one are
     /// copy-level candidates. Empty for an empty document.
     pub fn band_keys(&self, f: &Features) -> Vec<u64> {
-        let cfg = self.detector.config();
+        let cfg = self.an.config();
         if f.minhash.is_empty() {
             return Vec::new();
         }
@@ -129,7 +136,7 @@ impl<'a> Stages<'a> {
         if f.simhash == SimHash::EMPTY {
             return Vec::new();
         }
-        HammingIndex::new(self.detector.config().copy.simhash_distance).keys(f.simhash).collect()
+        HammingIndex::new(self.an.config().copy.simhash_distance).keys(f.simhash).collect()
     }
 
     /// The rare salient terms of a document, rarest first, with their
@@ -141,7 +148,7 @@ impl<'a> Stages<'a> {
 
     /// The scores of one pair of documents.
     pub fn score(&self, a: &Features, b: &Features) -> PairScores {
-        score_pair(a, b, self.detector.config())
+        score_pair(a, b, self.an.config())
     }
 
     /// Labels of the documents of one component (or any set of documents)
@@ -152,10 +159,11 @@ impl<'a> Stages<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter)
-    /// when a weight is 0 or a pair names a document out of range, twice,
-    /// or itself, or has a similarity that is not finite.
+    /// when a weight is 0 or a pair names a document out of range or
+    /// itself, or has a similarity that is not finite (a pair given twice
+    /// counts with its larger similarity).
     pub fn cluster_component(&self, weights: &[u64], pairs: &[ScoredPair]) -> Result<Vec<u32>, Error> {
-        let cfg = self.detector.config();
+        let cfg = self.an.config();
         if let Some(i) = weights.iter().position(|&w| w == 0) {
             return Err(Error::param("weights", format!("weight {i} is 0; every document weighs at least 1")));
         }
@@ -174,7 +182,7 @@ impl<'a> Stages<'a> {
         Ok(cluster::labels(weights, &edges, cfg.story.threshold, cfg.story.linkage, cfg.story.cohesion_guard))
     }
 
-    /// Everything after the features, as [`Detector::cluster`] runs it:
+    /// Everything after the features, as [`Detector::cluster`](crate::Detector::cluster) runs it:
     /// exact duplicates collapsed, candidates (at most `candidate_limit`
     /// event-level ones per document), scores, date inheritance and
     /// clustering. `ids` names the documents of `feats`, in order;
@@ -191,7 +199,7 @@ impl<'a> Stages<'a> {
         feats: Vec<Features>,
         corpus_docs: u64,
     ) -> Result<Clustering, Error> {
-        let cfg = self.detector.config();
+        let cfg = self.an.config();
         if ids.len() != feats.len() {
             return Err(Error::param("ids", format!("{} ids for {} features", ids.len(), feats.len())));
         }

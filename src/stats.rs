@@ -47,7 +47,12 @@ pub(crate) struct Observation {
     pub(crate) source_lines: Vec<u64>,
 }
 
-/// Learned corpus statistics (see the [module docs](self)).
+/// Learned corpus statistics: term document frequencies (for the IDF),
+/// mid-sentence capitalization (to tell names), and line document
+/// frequencies, overall and per source (to tell boilerplate). All counts
+/// are sums over documents, so statistics of disjoint parts of a corpus
+/// merge by addition ([`merge`](Self::merge)) into those of the whole. Keys
+/// are seeded XXH3 hashes, never strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CorpusStats {
     pub(crate) docs: u64,
@@ -334,8 +339,7 @@ impl CorpusStats {
 
     /// Drops what no decision reads once learning is done: the lines found
     /// in one document only (a line is boilerplate only when it repeats, in
-    /// at least 2 documents), so [`line_df`](Self::line_df) and
-    /// [`source_line_df`](Self::source_line_df) give 0 instead of 1 for them.
+    /// at least 2 documents), so those lines read as unseen.
     /// Most lines of a corpus are unique, so this frees most of the line
     /// maps before the features pass. Compact only complete statistics:
     /// merging compacted shards loses the lines each shard saw once.
@@ -349,21 +353,6 @@ impl CorpusStats {
     /// Number of distinct terms.
     pub fn vocabulary(&self) -> usize {
         self.terms.len()
-    }
-
-    /// The statistics as bytes (keys sorted: equal statistics give equal
-    /// bytes), for engines that learn parts of a corpus on many machines.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        crate::persist::stats_to_bytes(self)
-    }
-
-    /// Statistics from [`to_bytes`](Self::to_bytes) output.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) when the
-    /// bytes are truncated, corrupted or not statistics.
-    pub fn from_bytes(bytes: &[u8]) -> Result<CorpusStats, crate::Error> {
-        crate::persist::stats_from_bytes(bytes)
     }
 }
 

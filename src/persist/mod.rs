@@ -39,19 +39,17 @@
 pub(crate) mod codec;
 pub(crate) mod features;
 pub(crate) mod obs;
-mod stats;
+pub(crate) mod stats;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analyze::Features;
-use crate::detector::Detector;
 use crate::error::{Error, ErrorKind};
 use crate::hash::hash_bytes;
 use crate::params::{Config, Params};
-use crate::stats::CorpusStats;
 use crate::tracker::state::{Live, LiveDoc};
-use crate::tracker::{StoryId, Tracker};
+use crate::tracker::types::StoryId;
 
 use codec::{DecodeResult, Reader, Writer};
 use obs::PackedObs;
@@ -68,9 +66,6 @@ pub(crate) const CHECKSUM_SEED: u64 = 0x5a3e_c4ec_6b5e_0001;
 pub(crate) const HEADER_BYTES: usize = 16;
 /// Bytes of a section header (tag, length, checksum).
 pub(crate) const SECTION_HEADER_BYTES: usize = 20;
-
-/// Magic bytes and version of [`CorpusStats::to_bytes`].
-const STATS_MAGIC: [u8; 3] = [b'S', b'S', 1];
 
 fn write_doc(w: &mut Writer, d: &LiveDoc) {
     w.bytes(d.id.as_bytes());
@@ -168,31 +163,11 @@ fn invalid(path: &Path, reason: String) -> Error {
     Error::new(ErrorKind::InvalidState { path: path.to_path_buf(), reason })
 }
 
-/// [`CorpusStats::to_bytes`].
-pub(crate) fn stats_to_bytes(s: &CorpusStats) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.0.extend_from_slice(&STATS_MAGIC);
-    stats::write(&mut w, s);
-    w.0
-}
-
-/// [`CorpusStats::from_bytes`].
-pub(crate) fn stats_from_bytes(bytes: &[u8]) -> Result<CorpusStats, Error> {
-    let path = Path::new("statistics");
-    let mut r = Reader::new(bytes);
-    if r.take(STATS_MAGIC.len()).ok() != Some(&STATS_MAGIC[..]) {
-        return Err(invalid(path, "not statistics of this format (magic bytes)".into()));
-    }
-    let s = stats::read(&mut r).map_err(|e| invalid(path, e))?;
-    r.end().map_err(|e| invalid(path, e))?;
-    Ok(s)
-}
-
-/// The whole state of a tracker in the versioned format of the module docs.
-pub(crate) fn encode(tracker: &Tracker) -> Vec<u8> {
-    let live = tracker.live();
+/// A tracker's whole state, its parameters and live state, in the
+/// versioned format of the module docs.
+pub(crate) fn encode(params: &Params, live: &Live) -> Vec<u8> {
     let mut sections: Vec<Writer> = (0..4).map(|_| Writer::default()).collect();
-    tracker.detector().params().encode(&mut sections[0].0);
+    params.encode(&mut sections[0].0);
     stats::write(&mut sections[1], &live.stats);
     let w = &mut sections[2];
     w.len(live.slots.len());
@@ -250,7 +225,9 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<Tracker, Error> {
+/// The parameters and live state of [`encode`] output; `path` names the
+/// input in errors.
+pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<(Config, Live), Error> {
     let mut r = Reader::new(bytes);
     let head = r.take(HEADER_BYTES).map_err(|_| invalid(path, format!("{} bytes is too short", bytes.len())))?;
     if head[..8] != MAGIC {
@@ -328,6 +305,5 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<Tracker, Error> {
         return Err(invalid(path, format!("more documents than max_documents ({})", cfg.limits.max_documents)));
     }
     live.rebuild_indexes(&cfg);
-    let detector = Detector::from_config(cfg).map_err(|e| invalid(path, format!("section CONF: {e}")))?;
-    Ok(Tracker::from_parts(detector, live))
+    Ok((cfg, live))
 }

@@ -5,6 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::error::{Error, ErrorKind};
 use crate::stats::{CorpusStats, TermStat};
 
 use super::codec::{DecodeResult, Reader, Writer};
@@ -63,4 +64,34 @@ pub(crate) fn read(r: &mut Reader<'_>) -> DecodeResult<CorpusStats> {
     }
     let [lines, source_lines] = maps;
     Ok(CorpusStats { docs, terms, lines, source_lines })
+}
+
+/// Format of [`CorpusStats::to_bytes`]: magic bytes and a version.
+const MAGIC: [u8; 3] = [b'S', b'S', 1];
+
+impl CorpusStats {
+    /// The statistics as bytes (keys sorted: equal statistics give equal
+    /// bytes), for engines that learn parts of a corpus on many machines.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.0.extend_from_slice(&MAGIC);
+        write(&mut w, self);
+        w.0
+    }
+
+    /// Statistics from [`to_bytes`](Self::to_bytes) output.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidState`] when the bytes are truncated, corrupted
+    /// or not statistics.
+    pub fn from_bytes(bytes: &[u8]) -> Result<CorpusStats, Error> {
+        let invalid = |reason: String| Error::new(ErrorKind::InvalidState { path: "statistics".into(), reason });
+        let mut r = Reader::new(bytes);
+        if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
+            return Err(invalid("not statistics of this format (magic bytes)".into()));
+        }
+        let s = read(&mut r).map_err(invalid)?;
+        r.end().map_err(invalid)?;
+        Ok(s)
+    }
 }

@@ -20,7 +20,7 @@ use crate::stats::{Observation, StatsView};
 use crate::text::date::Date;
 
 use super::state::{Live, LiveDoc};
-use super::{Assignment, Match, StoryId};
+use super::types::{Assignment, Match, StoryId};
 
 /// Refuses a document the tracker cannot take; the state is unchanged then.
 pub(super) fn admit(live: &Live, cfg: &Config, doc: &Document) -> Result<(), Error> {

@@ -1,59 +1,12 @@
 //! Live story tracking: [`Tracker`] follows stories one document at a time.
 //!
-//! # Stories
-//! A new document joins the story whose members it is most similar to on
-//! average (with [`Linkage::Single`], the story of its best match) when
-//! that reaches the story threshold, and otherwise starts a new story.
-//! Story ids are handed out in order and never reused.
-//!
-//! When a document joins story A, A's average similarity to another story B
-//! it matched may reach the story threshold: then A and B merge (the same
-//! test average linkage applies in batch: the sum of the similarities of
-//! the scored pairs between them, over |A| × |B|), and this repeats while
-//! any story the document matched qualifies, best first. **The surviving id
-//! is the oldest one** (the smallest), so a story keeps the id it had when it
-//! started, whatever joins it later; [`Assignment::merged`] lists the ids
-//! that were absorbed. Removing a document never splits a story.
-//!
-//! Dates travel: a dated document passes its date to held undated documents
-//! it strongly matches (`inherit_date_similarity`), as batch clustering
-//! does. Their pairs are then rescored (a date may put an old match outside
-//! the window) and each story they are in is re-clustered over its stored
-//! pairs with the batch linkage; if it falls apart, the part holding the
-//! oldest member keeps the id and the other parts become new stories,
-//! reported in [`Assignment::split_off`]. So an undated report that first
-//! joined an older, similar event moves out once its own event's dated
-//! reports arrive.
-//!
-//! The batch [`CohesionGuard`](crate::CohesionGuard) applies too: two
-//! stories of at least its `min_size` merge only when their average cross
-//! similarity also reaches its ratio of the lower of their cohesions. As a
-//! stream sees groups only as they form, a story holding at least twice
-//! `min_size` documents is re-clustered the same way after each add that
-//! joins it, and splits (as above) when it holds two stories the guard keeps
-//! apart: reports of a second event of the same kind that first joined the
-//! earlier event's story move out once they form a group of their own.
-//!
-//! # Expiry
-//! With [`retention_days`](crate::DetectorBuilder::retention_days), each
-//! document has a *time*: its date (given, found in the text, or inherited
-//! from a very similar document when added); an undated document gets the
-//! stream's clock when it is added (the newest date seen so far), so
-//! undated documents expire in insertion order. At the end of every `add`,
-//! documents whose time is more than `retention_days` before the clock are
-//! removed. With [`retention_documents`](crate::DetectorBuilder::retention_documents)
-//! at most that many documents are held, the oldest (by insertion) removed
-//! first. [`Tracker::expire_before`] removes by time on demand. Either
-//! bound keeps the memory proportional to the documents in the window.
-//!
-//! The clock is the newest date seen: one document dated far in the future
-//! would expire everything before it, so give dates you trust, or use
-//! `retention_documents` and [`Tracker::expire_before`] with your own clock.
+//! How stories form, merge, split and expire: the [`Tracker`] docs.
 
 mod add;
 mod expiry;
 pub(crate) mod state;
 mod stories;
+pub(crate) mod types;
 
 use std::path::Path;
 
@@ -63,85 +16,72 @@ use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::explain::{Explanation, explain_features};
 use crate::lsh::Accumulator;
-use crate::score::PairScores;
+use crate::persist;
 use crate::stats::{CorpusStats, WithDocument};
 use crate::text::date::Date;
 
 use state::Live;
 
-/// A story's id in a [`Tracker`]. Ids are handed out in order and never reused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct StoryId(pub u64);
-
-impl std::fmt::Display for StoryId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-/// One match of a document against another held by the tracker.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Match {
-    /// The other document's id.
-    pub id: String,
-    /// The other document's story when the match was made (before any merge
-    /// the new document caused; see [`Assignment::merged`]).
-    pub story: StoryId,
-    /// The pair's scores.
-    pub scores: PairScores,
-}
-
-/// What [`Tracker::add`] decided for a document.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Assignment {
-    /// The story it joined or started (after merges).
-    pub story: StoryId,
-    /// It started a new story.
-    pub new_story: bool,
-    /// Stories merged because of this document into the oldest story it
-    /// joined, which is `story` unless a split followed (see `split_off`).
-    pub merged: Vec<StoryId>,
-    /// New stories split off existing ones because this document's date,
-    /// passed on to similar undated documents, changed their scores (see
-    /// the [module docs](self)); possibly including `story`.
-    pub split_off: Vec<StoryId>,
-    /// Its best matches (similarity > 0), best first, at most 10.
-    pub matches: Vec<Match>,
-    /// Ids of the documents expired at the end of this `add`, oldest first
-    /// (possibly the new document itself, when it is older than the window).
-    pub expired: Vec<String>,
-}
-
-/// Where [`Tracker::query`] would put a document, without adding it.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Placement {
-    /// The story it would join, or `None` for a new one.
-    pub story: Option<StoryId>,
-    /// Its best matches (similarity > 0), best first, at most 10.
-    pub matches: Vec<Match>,
-}
-
-/// A story held by a [`Tracker`]: its id and its members' ids, in insertion order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Story<'a> {
-    /// The story's id.
-    pub id: StoryId,
-    /// Its documents' ids, in insertion order.
-    pub members: Vec<&'a str>,
-}
+pub use types::{Assignment, Match, Placement, Story, StoryId};
 
 /// Follows stories one document at a time: each [`add`](Self::add)ed
-/// document joins a story or starts one (see the [module docs](self)).
+/// document joins a story or starts one.
 ///
 /// A tracker owns a [`Detector`] (its parameters) and the live state: the
 /// documents held (their features, not their text), their stories and the
 /// corpus statistics learned from them. It can start from statistics
 /// learned on a background corpus ([`with_stats`](Self::with_stats)), and
 /// is saved and loaded whole. It is `Clone + Send + Sync`.
+///
+/// # Stories
+/// A new document joins the story whose members it is most similar to on
+/// average (with [`Linkage::Single`](crate::Linkage::Single), the story of its best match) when
+/// that reaches the story threshold, and otherwise starts a new story.
+/// Story ids are handed out in order and never reused.
+///
+/// When a document joins story A, A's average similarity to another story B
+/// it matched may reach the story threshold: then A and B merge (the same
+/// test average linkage applies in batch: the sum of the similarities of
+/// the scored pairs between them, over |A| × |B|), and this repeats while
+/// any story the document matched qualifies, best first. **The surviving id
+/// is the oldest one** (the smallest), so a story keeps the id it had when it
+/// started, whatever joins it later; [`Assignment::merged`] lists the ids
+/// that were absorbed. Removing a document never splits a story.
+///
+/// Dates travel: a dated document passes its date to held undated documents
+/// it strongly matches (`inherit_date_similarity`), as batch clustering
+/// does. Their pairs are then rescored (a date may put an old match outside
+/// the window) and each story they are in is re-clustered over its stored
+/// pairs with the batch linkage; if it falls apart, the part holding the
+/// oldest member keeps the id and the other parts become new stories,
+/// reported in [`Assignment::split_off`]. So an undated report that first
+/// joined an older, similar event moves out once its own event's dated
+/// reports arrive.
+///
+/// The batch [`CohesionGuard`](crate::CohesionGuard) applies too: two
+/// stories of at least its `min_size` merge only when their average cross
+/// similarity also reaches its ratio of the lower of their cohesions. As a
+/// stream sees groups only as they form, a story holding at least twice
+/// `min_size` documents is re-clustered the same way after each add that
+/// joins it, and splits (as above) when it holds two stories the guard keeps
+/// apart: reports of a second event of the same kind that first joined the
+/// earlier event's story move out once they form a group of their own.
+///
+/// # Expiry
+/// With [`retention_days`](crate::DetectorBuilder::retention_days), each
+/// document has a *time*: its date (given, found in the text, or inherited
+/// from a very similar document when added); an undated document gets the
+/// stream's clock when it is added (the newest date seen so far), so
+/// undated documents expire in insertion order. At the end of every `add`,
+/// documents whose time is more than `retention_days` before the clock are
+/// removed. With [`retention_documents`](crate::DetectorBuilder::retention_documents)
+/// at most that many documents are held, the oldest (by insertion) removed
+/// first. [`expire_before`](Self::expire_before) removes by time on demand. Either
+/// bound keeps the memory proportional to the documents in the window.
+///
+/// The clock is the newest date seen: one document dated far in the future
+/// would expire everything before it, so give dates you trust, or use
+/// `retention_documents` and [`expire_before`](Self::expire_before) with your own clock.
 ///
 /// # Example
 /// ```
@@ -192,14 +132,6 @@ impl Tracker {
         t
     }
 
-    pub(crate) fn from_parts(detector: Detector, live: Live) -> Tracker {
-        Tracker { detector, live }
-    }
-
-    pub(crate) fn live(&self) -> &Live {
-        &self.live
-    }
-
     /// The detector whose parameters the tracker uses.
     pub fn detector(&self) -> &Detector {
         &self.detector
@@ -214,7 +146,7 @@ impl Tracker {
     /// match) when that reaches the story threshold; otherwise it starts a
     /// new story. Stories it links strongly enough are merged (the oldest
     /// id survives) and the retention policy is applied; see the
-    /// [module docs](self). Earlier documents keep the features computed
+    /// [type docs](Tracker). Earlier documents keep the features computed
     /// when they were added.
     ///
     /// # Errors
@@ -293,7 +225,7 @@ impl Tracker {
     }
 
     /// Removes every held document whose time (its date, else the clock
-    /// when it was added; see the [module docs](self)) is before `date`,
+    /// when it was added; see the [type docs](Tracker)) is before `date`,
     /// oldest first, and returns their ids. Documents added before any date
     /// was seen have no time and stay.
     pub fn expire_before(&mut self, date: Date) -> Vec<String> {
@@ -380,7 +312,7 @@ impl Tracker {
     /// # Ok::<(), samestory::Error>(())
     /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        crate::persist::save_atomically(path.as_ref(), &self.to_bytes())
+        persist::save_atomically(path.as_ref(), &self.to_bytes())
     }
 
     /// Loads a state saved by [`save`](Self::save), parameters included.
@@ -393,7 +325,7 @@ impl Tracker {
     pub fn load(path: impl AsRef<Path>) -> Result<Tracker, Error> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        crate::persist::decode(&bytes, path)
+        Tracker::decode(&bytes, path)
     }
 
     /// The whole state in a versioned binary format: parameters, learned
@@ -401,7 +333,7 @@ impl Tracker {
     /// the stream's clock (the indexes are rebuilt on load, exactly as the
     /// adds built them). Same bytes as [`save`](Self::save) writes.
     pub fn to_bytes(&self) -> Vec<u8> {
-        crate::persist::encode(self)
+        persist::encode(self.detector.params(), &self.live)
     }
 
     /// A tracker from [`to_bytes`](Self::to_bytes) output.
@@ -411,6 +343,14 @@ impl Tracker {
     /// truncated, corrupted or not a state; [`ErrorKind::UnsupportedStateVersion`]
     /// when another format version wrote them.
     pub fn from_bytes(bytes: &[u8]) -> Result<Tracker, Error> {
-        crate::persist::decode(bytes, Path::new(""))
+        Tracker::decode(bytes, Path::new(""))
+    }
+
+    fn decode(bytes: &[u8], path: &Path) -> Result<Tracker, Error> {
+        let (cfg, live) = persist::decode(bytes, path)?;
+        let detector = Detector::from_config(cfg).map_err(|e| {
+            Error::new(ErrorKind::InvalidState { path: path.to_path_buf(), reason: format!("section CONF: {e}") })
+        })?;
+        Ok(Tracker { detector, live })
     }
 }

@@ -17,7 +17,7 @@ use crate::params::Config;
 use crate::persist::obs::PackedObs;
 use crate::stats::CorpusStats;
 
-use super::StoryId;
+use super::types::StoryId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct LiveDoc {

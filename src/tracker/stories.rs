@@ -8,8 +8,8 @@ use crate::cluster;
 use crate::params::{Config, Linkage};
 use crate::score::score_pair;
 
-use super::StoryId;
 use super::state::Live;
+use super::types::StoryId;
 
 impl Live {
     /// The similarity of two stories for a merge: the pair's own similarity
