@@ -451,7 +451,7 @@ fn main() -> ExitCode {
             eprintln!("error: --explain: no document with id {:?}", if pos(a).is_none() { a } else { b });
             return ExitCode::from(2);
         };
-        return match detector.explain(&corpus.docs, pa, pb) {
+        return match detector.explain(&corpus.docs, pa as u32, pb as u32) {
             Ok(e) => {
                 print!("{e}");
                 println!(

@@ -79,6 +79,11 @@ impl Clustering {
         &self.ids
     }
 
+    /// The id of document `i`, if it exists.
+    pub fn id(&self, i: u32) -> Option<&str> {
+        self.ids.get(i as usize).map(String::as_str)
+    }
+
     /// Input lines skipped as bad (with [`ReadOptions::skip_bad`](crate::io::ReadOptions)),
     /// when the batch was read from a file; empty otherwise.
     pub fn skipped(&self) -> &[BadLine] {

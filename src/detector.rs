@@ -225,14 +225,14 @@ impl Detector {
     /// println!("{e}");
     /// # Ok::<(), samestory::Error>(())
     /// ```
-    pub fn explain(&self, docs: &[Document], a: usize, b: usize) -> Result<Explanation, Error> {
+    pub fn explain(&self, docs: &[Document], a: u32, b: u32) -> Result<Explanation, Error> {
         admit::check_batch(&self.config().limits, docs)?;
         for (name, i) in [("a", a), ("b", b)] {
-            if i >= docs.len() {
+            if i as usize >= docs.len() {
                 return Err(Error::param(name, format!("document position {i} is out of range (0..{})", docs.len())));
             }
         }
-        Ok(explain_batch(&self.an, docs, a, b))
+        Ok(explain_batch(&self.an, docs, a as usize, b as usize))
     }
 
     /// The pipeline's stages one by one, for engines that run them
