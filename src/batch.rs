@@ -3,12 +3,12 @@
 //! the result expanded back to every document. Each input is freed as soon
 //! as it is no longer needed.
 
-use crate::analyze::{Analyzer, Features};
 use crate::candidates::candidate_pairs;
 use crate::cluster;
 use crate::clustering::{Clustering, ScoredPair};
 use crate::dates::inherit_dates;
 use crate::dedup::{self, Duplicates};
+use crate::features::{Analyzer, Features};
 use crate::learn::{Learned, features_of_runs};
 use crate::par;
 use crate::params::Config;

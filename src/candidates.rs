@@ -9,7 +9,7 @@
 //!   postings and proposes at most `candidate_limit` candidates, so the
 //!   number of pairs stays linear in the number of documents.
 
-use crate::analyze::Features;
+use crate::features::Features;
 use crate::hash::{derive_seed, domain};
 use crate::lsh::{Accumulator, HammingIndex, TermIndex, band_key};
 use crate::par;

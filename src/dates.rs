@@ -8,8 +8,8 @@
 //! tracker). Its pairs are then rescored: a date may put a match outside
 //! the date window.
 
-use crate::analyze::Features;
 use crate::clustering::ScoredPair;
+use crate::features::Features;
 use crate::params::Config;
 use crate::score::score_pair;
 

@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::analyze::Features;
+use crate::features::Features;
 use crate::par;
 use crate::params::Config;
 use crate::score::score_pair;

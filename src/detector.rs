@@ -4,12 +4,12 @@ use std::io::BufRead;
 use std::path::Path;
 
 use crate::admit;
-use crate::analyze::Analyzer;
 use crate::batch;
 use crate::clustering::Clustering;
 use crate::document::Document;
 use crate::error::Error;
 use crate::explain::{Explanation, explain_batch};
+use crate::features::Analyzer;
 use crate::file::{Input, TokenizedInput, tokenize};
 use crate::io::ReadOptions;
 use crate::learn::learn_batch;

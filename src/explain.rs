@@ -11,11 +11,11 @@
 
 use std::fmt;
 
-use crate::analyze::{Analyzer, Features, Scratch};
 use crate::batch::score_pairs;
 use crate::candidates::candidate_pairs;
 use crate::dates::inherit_dates;
 use crate::document::Document;
+use crate::features::{Analyzer, Features, Scratch};
 use crate::learn::{features_of, learn_stats};
 use crate::params::{Config, Params};
 use crate::score::{PairScores, score_pair};

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::sync::{Condvar, Mutex, PoisonError};
 
 use crate::admit;
-use crate::analyze::Analyzer;
 use crate::document::Document;
 use crate::error::Error;
+use crate::features::Analyzer;
 use crate::io::{BadLine, ReadOptions, read_jsonl_with, read_path};
 use crate::learn::{LearnedRun, LearnerPool};
 use crate::par;

@@ -6,8 +6,8 @@
 //! learners gives the same statistics: each pool thread keeps a learner of
 //! its own, and they are merged at the end.
 
-use crate::analyze::{Analyzer, Features, Scratch, TermWeights, Tokenized};
 use crate::document::Document;
+use crate::features::{Analyzer, Features, Scratch, TermWeights, Tokenized};
 use crate::par::{self, PerThread};
 use crate::stats::{CorpusStats, Learner, TokenTypes};
 

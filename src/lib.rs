@@ -89,7 +89,6 @@
 //!   ([`Document`], [`Clustering`], [`PairScores`], [`Assignment`], [`Params`], …).
 
 mod admit;
-mod analyze;
 mod batch;
 mod candidates;
 mod cluster;
@@ -100,6 +99,7 @@ mod detector;
 mod document;
 mod error;
 mod explain;
+mod features;
 mod file;
 pub mod hash;
 pub mod io;
@@ -109,7 +109,6 @@ pub mod minhash;
 mod par;
 mod params;
 mod persist;
-mod profile;
 mod score;
 pub mod shingle;
 pub mod simhash;
@@ -118,12 +117,12 @@ mod stats;
 pub mod text;
 mod tracker;
 
-pub use analyze::Features;
 pub use clustering::{Clustering, ScoredPair};
 pub use detector::{Detector, DetectorBuilder};
 pub use document::Document;
 pub use error::{Error, ErrorKind};
 pub use explain::{Explanation, SharedTerm};
+pub use features::Features;
 pub use params::{
     BoilerplateParams, CandidateParams, CohesionGuard, CopyRule, DEFAULT_SEED, DateParams, Limits, Linkage, Params,
     ProfileParams, Retention, Sketch, StoryParams, Weights,

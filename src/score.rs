@@ -1,7 +1,7 @@
 //! Scores: explicit numbers for a candidate pair, and the same-story decision
 //! (see [`PairScores`]).
 
-use crate::analyze::Features;
+use crate::features::Features;
 use crate::params::Config;
 
 /// The scores of one pair of documents.

@@ -48,13 +48,13 @@
 //! ```
 
 use crate::admit;
-use crate::analyze::Analyzer;
-use crate::analyze::Features;
 use crate::batch;
 use crate::cluster;
 use crate::clustering::{Clustering, ScoredPair};
 use crate::document::Document;
 use crate::error::Error;
+use crate::features::Analyzer;
+use crate::features::Features;
 use crate::hash::{derive_seed, domain};
 use crate::learn::{features_of, learn_stats};
 use crate::lsh::{HammingIndex, band_key};

@@ -2,10 +2,10 @@
 //! alone ([`Features::to_bytes`]) for engines that move features between
 //! machines.
 
-use crate::analyze::Features;
 use crate::error::{Error, ErrorKind};
+use crate::features::Features;
+use crate::features::Profile;
 use crate::minhash::MinHashSketch;
-use crate::profile::Profile;
 use crate::shingle::{Fingerprints, ShingleSet};
 use crate::simhash::SimHash;
 use crate::text::date::Date;

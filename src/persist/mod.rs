@@ -44,8 +44,8 @@ pub(crate) mod stats;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::analyze::Features;
 use crate::error::{Error, ErrorKind};
+use crate::features::Features;
 use crate::hash::hash_bytes;
 use crate::params::{Config, Params};
 use crate::tracker::state::{Live, LiveDoc};

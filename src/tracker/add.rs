@@ -7,11 +7,11 @@
 //! choice of a story without changing anything.
 
 use crate::admit;
-use crate::analyze::{Analyzer, Features, Scratch};
 use crate::candidates::term_candidates;
 use crate::dates::better_source;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
+use crate::features::{Analyzer, Features, Scratch};
 use crate::lsh::{Accumulator, band_keys};
 use crate::params::{Config, Linkage};
 use crate::persist::obs::PackedObs;

@@ -10,11 +10,11 @@ pub(crate) mod types;
 
 use std::path::Path;
 
-use crate::analyze::Scratch;
 use crate::detector::Detector;
 use crate::document::Document;
 use crate::error::{Error, ErrorKind};
 use crate::explain::{Explanation, explain_features};
+use crate::features::Scratch;
 use crate::lsh::Accumulator;
 use crate::persist;
 use crate::stats::{CorpusStats, WithDocument};

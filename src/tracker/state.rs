@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
-use crate::analyze::{Features, Scratch};
+use crate::features::{Features, Scratch};
 use crate::lsh::{Accumulator, BandIndex, HammingIndex, TermIndex, band_keys};
 use crate::params::Config;
 use crate::persist::obs::PackedObs;
