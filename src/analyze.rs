@@ -265,7 +265,7 @@ impl Analyzer {
         let b = piece.as_bytes();
         let mut line_start = s.toks.len();
         // End of the line holding the last token (the next '\n', or the end).
-        let next_break = |from: usize| crate::io::find_newline(&b[from..]).map_or(b.len(), |k| from + k);
+        let next_break = |from: usize| crate::text::find_newline(&b[from..]).map_or(b.len(), |k| from + k);
         let mut line_end = next_break(0);
         let mut prev_char: Option<u64> = None;
         let mut norm = std::mem::take(&mut s.norm);
