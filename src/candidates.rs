@@ -15,7 +15,7 @@ use crate::lsh::{Accumulator, HammingIndex, TermIndex, band_key};
 use crate::par;
 use crate::params::Config;
 use crate::simhash::SimHash;
-use crate::text::date::Date;
+use crate::text::Date;
 
 /// Event-level candidates of one document from the term index: documents
 /// sharing its rare terms, ranked by the partial dot product of the two

@@ -1,6 +1,6 @@
 //! The input unit: a document with an id, text and optional title, date and source.
 
-use crate::text::date::Date;
+use crate::text::Date;
 
 /// One article: an id, its text, and optional title, date and source.
 ///

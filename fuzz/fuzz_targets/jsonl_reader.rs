@@ -4,7 +4,7 @@
 //! * with `skip_bad`, every non-blank line is a document or a skipped line:
 //!   `docs.len() + skipped.len()` equals the number of non-blank lines, where
 //!   a line is what `read_until(b'\n')` returns and "non-blank" is the
-//!   reader's own rule (`src/io.rs`, `parse_line`): a line that is not UTF-8
+//!   reader's own rule (`src/io/record.rs`, `parse_line`): a line that is not UTF-8
 //!   counts (it is rejected), a UTF-8 line counts when `str::trim` (Unicode
 //!   white space) leaves something. Lossy decoding then `str::trim` is that
 //!   rule, since U+FFFD is not white space;

@@ -1,58 +1,18 @@
-//! The per-document pass for one configuration: what a document
-//! contributes to the statistics, and the explanation details.
+//! What a document contributes to the statistics (its observation, or
+//! counts straight into a batch learner), and the explanation details.
 
 use rustc_hash::FxHashMap;
 
 use crate::document::Document;
-use crate::hash::{derive_seed, domain, mix64};
-use crate::minhash::MinHasher;
-use crate::params::Config;
-use crate::shingle::TokenHasher;
-use crate::simhash::SimHasher;
+use crate::hash::mix64;
 use crate::stats::{CorpusStats, Learner, Observation};
-use crate::text::date::find_date;
-use crate::text::{StopwordTable, normalize_into, term_form};
+use crate::text::find_date;
+use crate::text::{normalize_into, term_form};
 
-use super::Detail;
 use super::tokens::{RunDoc, Scratch, TITLE, Tokenized};
-
-/// Runs the per-document pass for one configuration.
-#[derive(Debug, Clone)]
-pub(crate) struct Analyzer {
-    pub(crate) cfg: Config,
-    pub(crate) minhasher: MinHasher,
-    pub(crate) simhasher: SimHasher,
-    pub(crate) line_seed: u64,
-    pub(crate) source_seed: u64,
-    pub(crate) bigram_seed: u64,
-    pub(crate) tokens: TokenHasher,
-    pub(crate) stopwords: StopwordTable,
-}
-
-/// Entries of the per-thread cache of IDF by document frequency (a power of two).
-pub(crate) const IDF_CACHE: usize = 4096;
-
-pub(crate) const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " · ", " // "];
+use super::{Analyzer, Detail};
 
 impl Analyzer {
-    pub(crate) fn new(cfg: Config) -> Result<Analyzer, crate::Error> {
-        let minhasher = MinHasher::with_kind(cfg.sketch.num_perm, cfg.sketch.seed, cfg.sketch.minhash_kind)?;
-        Ok(Analyzer {
-            simhasher: SimHasher::new(cfg.sketch.seed),
-            line_seed: derive_seed(cfg.sketch.seed, domain::LINE),
-            source_seed: derive_seed(cfg.sketch.seed, domain::SOURCE),
-            bigram_seed: derive_seed(cfg.sketch.seed, domain::BIGRAM),
-            tokens: TokenHasher::new(cfg.sketch.seed),
-            stopwords: StopwordTable::new(),
-            minhasher,
-            cfg,
-        })
-    }
-
-    pub(crate) fn config(&self) -> &Config {
-        &self.cfg
-    }
-
     /// What `doc` contributes to the corpus statistics.
     pub(crate) fn observe(&self, doc: &Document, s: &mut Scratch) -> Observation {
         self.tokenize(doc, s);

@@ -6,12 +6,12 @@ use crate::document::Document;
 use crate::hash::mix64;
 use crate::shingle::{Fingerprints, ShingleSet, shingle_hashes};
 use crate::stats::{CorpusStats, NO_TERM, StatsView, TokenTypes};
-use crate::text::date::{Date, find_date};
+use crate::text::{Date, find_date};
 
 use super::Features;
-use super::analyzer::{Analyzer, IDF_CACHE};
 use super::profile::Profile;
 use super::tokens::{Line, Scratch, TITLE, Tok, Tokenized};
+use super::{Analyzer, IDF_CACHE};
 
 /// What the statistics say of one term of a document.
 #[derive(Debug, Clone, Copy, Default)]

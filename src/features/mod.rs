@@ -24,17 +24,19 @@ mod profile;
 mod tests;
 mod tokens;
 
-pub(crate) use analyzer::Analyzer;
 pub(crate) use build::TermWeights;
 pub(crate) use profile::Profile;
 pub(crate) use tokens::{Scratch, Tokenized};
 
 use rustc_hash::FxHashMap;
 
-use crate::minhash::MinHashSketch;
-use crate::shingle::Fingerprints;
-use crate::simhash::SimHash;
-use crate::text::date::Date;
+use crate::hash::{derive_seed, domain};
+use crate::minhash::{MinHashSketch, MinHasher};
+use crate::params::Config;
+use crate::shingle::{Fingerprints, TokenHasher};
+use crate::simhash::{SimHash, SimHasher};
+use crate::text::Date;
+use crate::text::StopwordTable;
 
 /// What the pipeline keeps of one document: its shingle fingerprints,
 /// MinHash and SimHash sketches, salient-term profile, rare terms, date and
@@ -94,5 +96,43 @@ impl Features {
     pub(crate) fn rare_terms(&self) -> impl ExactSizeIterator<Item = (u64, f32)> + Clone + '_ {
         // Positions come from the profile they index (or are checked against it when loaded).
         self.rare.iter().map(|&i| self.profile.term_at(usize::from(i)).unwrap_or_default())
+    }
+}
+
+/// Runs the per-document pass for one configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Analyzer {
+    pub(crate) cfg: Config,
+    pub(crate) minhasher: MinHasher,
+    pub(crate) simhasher: SimHasher,
+    pub(crate) line_seed: u64,
+    pub(crate) source_seed: u64,
+    pub(crate) bigram_seed: u64,
+    pub(crate) tokens: TokenHasher,
+    pub(crate) stopwords: StopwordTable,
+}
+
+/// Entries of the per-thread cache of IDF by document frequency (a power of two).
+pub(crate) const IDF_CACHE: usize = 4096;
+
+pub(crate) const TITLE_SEPARATORS: [&str; 7] = [" - ", " | ", " – ", " — ", " :: ", " · ", " // "];
+
+impl Analyzer {
+    pub(crate) fn new(cfg: Config) -> Result<Analyzer, crate::Error> {
+        let minhasher = MinHasher::with_kind(cfg.sketch.num_perm, cfg.sketch.seed, cfg.sketch.minhash_kind)?;
+        Ok(Analyzer {
+            simhasher: SimHasher::new(cfg.sketch.seed),
+            line_seed: derive_seed(cfg.sketch.seed, domain::LINE),
+            source_seed: derive_seed(cfg.sketch.seed, domain::SOURCE),
+            bigram_seed: derive_seed(cfg.sketch.seed, domain::BIGRAM),
+            tokens: TokenHasher::new(cfg.sketch.seed),
+            stopwords: StopwordTable::new(),
+            minhasher,
+            cfg,
+        })
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.cfg
     }
 }

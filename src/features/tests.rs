@@ -2,12 +2,12 @@
 //! features built from kept tokens against the one-document path.
 
 use super::Features;
-use super::analyzer::{Analyzer, TITLE_SEPARATORS};
 use super::tokens::{Line, Scratch, Tok};
+use super::{Analyzer, TITLE_SEPARATORS};
 use crate::document::Document;
 use crate::hash::hash_u64s;
 use crate::params::Config;
-use crate::text::date::Date;
+use crate::text::Date;
 use crate::text::{TokenKind, normalize_into, term_form};
 use crate::text::{lines, tokens};
 

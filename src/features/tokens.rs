@@ -6,10 +6,10 @@ use rustc_hash::FxHashMap;
 
 use crate::document::Document;
 use crate::hash::{hash_bytes, hash_u64s};
-use crate::text::date::Date;
+use crate::text::Date;
 use crate::text::{TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
 
-use super::analyzer::{Analyzer, TITLE_SEPARATORS};
+use super::{Analyzer, TITLE_SEPARATORS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Tok {
@@ -133,7 +133,7 @@ impl Analyzer {
         let b = piece.as_bytes();
         let mut line_start = s.toks.len();
         // End of the line holding the last token (the next '\n', or the end).
-        let next_break = |from: usize| crate::io::find_newline(&b[from..]).map_or(b.len(), |k| from + k);
+        let next_break = |from: usize| crate::text::find_newline(&b[from..]).map_or(b.len(), |k| from + k);
         let mut line_end = next_break(0);
         let mut prev_char: Option<u64> = None;
         let mut norm = std::mem::take(&mut s.norm);

@@ -8,7 +8,7 @@ use crate::features::Profile;
 use crate::minhash::MinHashSketch;
 use crate::shingle::{Fingerprints, ShingleSet};
 use crate::simhash::SimHash;
-use crate::text::date::Date;
+use crate::text::Date;
 
 use super::codec::{DecodeResult, Reader, Writer};
 

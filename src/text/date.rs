@@ -158,7 +158,7 @@ fn month_of(word: &str) -> Option<u32> {
 ///
 /// # Example
 /// ```
-/// use samestory::text::date::find_date;
+/// use samestory::text::find_date;
 /// let d = find_date("Pierre Thomas Placed on Injured Reserve\nJan 5, 2011 – 4:35 PM\n...");
 /// assert_eq!(d.map(|d| d.to_string()).as_deref(), Some("2011-01-05"));
 /// ```

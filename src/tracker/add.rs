@@ -17,7 +17,7 @@ use crate::params::{Config, Linkage};
 use crate::persist::obs::PackedObs;
 use crate::score::{PairScores, score_pair};
 use crate::stats::{Observation, StatsView};
-use crate::text::date::Date;
+use crate::text::Date;
 
 use super::state::{Live, LiveDoc};
 use super::types::{Assignment, Match, StoryId};

@@ -18,7 +18,7 @@ use crate::features::Scratch;
 use crate::lsh::Accumulator;
 use crate::persist;
 use crate::stats::{CorpusStats, WithDocument};
-use crate::text::date::Date;
+use crate::text::Date;
 
 use state::Live;
 
