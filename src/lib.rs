@@ -30,8 +30,7 @@
 //!   classic k-hash MinHash), [`simhash`], [`stats`] (mergeable corpus
 //!   statistics), [`profile`] (salient-term profiles), [`lsh`] (banded LSH,
 //!   SimHash Hamming index, term index), [`score`], [`cluster`].
-//! * [`io`]: JSON Lines / folder readers with line-accurate errors;
-//!   [`eval`]: pairwise P/R/F1, ARI and B-cubed against gold labels.
+//! * [`io`]: JSON Lines / folder readers with line-accurate errors.
 //!
 //! # Example: cluster a batch
 //! ```
@@ -100,7 +99,6 @@ mod config;
 pub mod detector;
 pub mod document;
 pub mod error;
-pub mod eval;
 pub mod explain;
 pub mod file;
 pub mod hash;
