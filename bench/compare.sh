@@ -25,13 +25,13 @@ corpus="$out/corpus_${docs}.jsonl"
 if [ ! -f "$corpus" ]; then
   (cd "$shared" && "$OLDPWD/$venv/bin/python" gen_corpus.py --n "$docs" --seed 42 --out "$OLDPWD/$corpus")
 fi
-cargo build --release -q --example bench_signatures
+cargo build --release -q -p samestory-tools --bin bench_signatures
 cargo build --release -q --manifest-path "$shared/gaoya-rs/Cargo.toml" --target-dir "$out/gaoya-target"
 
 results="$out/compare_${docs}.jsonl"
 : > "$results"
 echo "corpus: $corpus ($docs documents); one core each"
-./target/release/examples/bench_signatures "$corpus" --bands 32 | tee -a "$results"
+./target/release/bench_signatures "$corpus" --bands 32 | tee -a "$results"
 RAYON_NUM_THREADS=1 "$out/gaoya-target/release/gaoya-rs" "$corpus" 5 1 32 4 | tee -a "$results"
 for lib in rensa_r datasketch; do
   RAYON_NUM_THREADS=1 "$venv/bin/python" "$shared/bench_py.py" --lib "$lib" --corpus "$corpus" --ngram 5 --bands 32 \

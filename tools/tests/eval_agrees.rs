@@ -1,4 +1,4 @@
-//! `samestory::eval` must agree with the reference scorer (`score.py` in the
+//! `samestory_tools::eval` must agree with the reference scorer (`score.py` in the
 //! shared eval directory next to the crate) on random and edge-case
 //! labellings. Skipped (passes with a note) when the scorer or `python3` is
 //! not available.
@@ -8,10 +8,10 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use samestory::eval::{Scores, score};
+use samestory_tools::eval::{Scores, score};
 use serde_json::{Value, json};
 
-const SCORER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/eval/score.py");
+const SCORER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/eval/score.py");
 const TOL: f64 = 1e-9;
 
 /// Deterministic 64-bit LCG (Knuth's MMIX constants), high bits out.

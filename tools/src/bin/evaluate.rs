@@ -1,9 +1,9 @@
 //! Evaluate story clustering against gold labels.
 //!
 //! ```text
-//! cargo run --release --example evaluate -- GOLD.jsonl [--mix-seeds] [--sweep] [--threshold T]
-//!                                           [--no-dates] [--linkage average|single] [--pred OUT.jsonl]
-//!                                           [--set PARAM=VALUE ...] [--stream]
+//! cargo run --release -p samestory-tools --bin evaluate -- GOLD.jsonl [--mix-seeds] [--sweep] [--threshold T]
+//!                                                         [--no-dates] [--linkage average|single] [--pred OUT.jsonl]
+//!                                                         [--set PARAM=VALUE ...] [--stream]
 //! ```
 //!
 //! GOLD is JSON Lines with `id`, `cluster`, `text` and optional `title`,
@@ -11,7 +11,7 @@
 //! detector (`id` is used only to report); `cluster` and any other field
 //! (`topic`, `event`) are read here for scoring only. Prints pairwise
 //! precision/recall/F1, ARI and B-cubed F1 (the reference scorer's
-//! definitions, `samestory::eval`), and documents per second.
+//! definitions, `samestory_tools::eval`), and documents per second.
 //!
 //! `--mix-seeds` adds the two seed reports (scored separately: they must form
 //! one cluster holding exactly the two of them). `--sweep` reports the
@@ -21,31 +21,18 @@
 //! in input order) to a live detector and reports its stories against the
 //! gold labels and against the batch clusters, with the latency of `add`.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use samestory::eval::score_labels;
 use samestory::io::{ReadOptions, read_path};
 use samestory::{Detector, Document, Linkage};
-
-const SEEDS: [(&str, &str); 2] = [
-    ("seeds/000_9a7db994ef940da5.txt", include_str!("../demo/seeds/000_9a7db994ef940da5.txt")),
-    ("seeds/001_6a2f0ebee5de1c9f.txt", include_str!("../demo/seeds/001_6a2f0ebee5de1c9f.txt")),
-];
-
-/// `println!` that ends the program quietly when stdout is closed (e.g. piped into `head`).
-macro_rules! out {
-    ($($t:tt)*) => {
-        if writeln!(std::io::stdout(), $($t)*).is_err() {
-            std::process::exit(0);
-        }
-    };
-}
+use samestory_tools::eval::{Scores, score_labels};
+use samestory_tools::output::push_label_line;
+use samestory_tools::{out, pipeline, seeds};
 
 /// The metrics line shared by batch, sweep and stream reports.
-fn metrics(s: &samestory::eval::Scores) -> String {
+fn metrics(s: &Scores) -> String {
     format!(
         "pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
         s.precision, s.recall, s.f1, s.ari, s.bcubed_f1, s.predicted_clusters
@@ -117,9 +104,7 @@ fn run() -> Result<(), String> {
         corpus.docs.into_iter().enumerate().map(|(i, d)| Document { id: i.to_string(), ..d }).collect();
     let n_gold = docs.len();
     if mix {
-        for (k, (_, text)) in SEEDS.iter().enumerate() {
-            docs.push(Document::new(format!("seed-{k}"), *text));
-        }
+        docs.extend(seeds::documents());
     }
     let mut b = Detector::builder();
     b.linkage(linkage);
@@ -170,14 +155,7 @@ fn run() -> Result<(), String> {
     }
     let detector = b.build().map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let mut stats = detector.learn(&docs);
-    stats.compact();
-    let feats = detector.features(&docs, &stats);
-    let (mut feats, dups) = detector.collapse_duplicates(feats);
-    let pairs = detector.candidate_pairs(&feats, stats.docs());
-    let mut scored = detector.score_pairs(&feats, &pairs);
-    detector.inherit_dates(&mut feats, &mut scored);
-    let clustering = detector.cluster_collapsed(&dups, feats, scored);
+    let (clustering, candidates) = pipeline::cluster_in_stages(&detector, &docs);
     let scored = clustering.pairs();
     let secs = start.elapsed().as_secs_f64();
     let n = docs.len();
@@ -192,8 +170,8 @@ fn run() -> Result<(), String> {
         path.display(),
         n_gold,
         if mix { " + 2 seeds" } else { "" },
-        pairs.len(),
-        100.0 * pairs.len() as f64 / all_pairs.max(1.0),
+        candidates,
+        100.0 * candidates as f64 / all_pairs.max(1.0),
         secs,
         n as f64 / secs
     );
@@ -213,9 +191,8 @@ fn run() -> Result<(), String> {
     }
     if let Some(out) = pred {
         let mut text = String::new();
-        for (id, l) in ids.iter().zip(clustering.labels()) {
-            text.push_str(&format!("{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(id.as_str())));
-            text.push('\n');
+        for (id, &l) in ids.iter().zip(clustering.labels()) {
+            push_label_line(&mut text, id, l);
         }
         std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
     }

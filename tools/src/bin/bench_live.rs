@@ -3,8 +3,8 @@
 //! that state.
 //!
 //! ```text
-//! cargo run --release --example bench_corpus -- --docs 110000 --write bench-out/live.jsonl
-//! cargo run --release --example bench_live -- bench-out/live.jsonl [--hold 100000] [--measure 10000]
+//! cargo run --release -p samestory-tools --bin bench_corpus -- --docs 110000 --write bench-out/live.jsonl
+//! cargo run --release -p samestory-tools --bin bench_live -- bench-out/live.jsonl [--hold 100000] [--measure 10000]
 //! ```
 //!
 //! Fills a default detector (plus `retention_documents = hold`) with the
@@ -19,12 +19,7 @@ use std::time::Instant;
 
 use samestory::Detector;
 use samestory::io::{ReadOptions, read_path};
-
-fn rss_mb(field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse::<f64>().ok().map(|kb| kb / 1024.0)
-}
+use samestory_tools::sys::rss_mb;
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -206,7 +206,7 @@ impl std::error::Error for EvalError {}
 /// # Examples
 ///
 /// ```
-/// use samestory::eval::score;
+/// use samestory_tools::eval::score;
 ///
 /// let gold = [("a", "storm"), ("b", "storm"), ("c", "vote")];
 /// // "c" is missing (a singleton); "z" is not in gold (ignored).
@@ -214,7 +214,7 @@ impl std::error::Error for EvalError {}
 /// let s = score(gold, pred)?;
 /// assert_eq!((s.precision, s.recall, s.ari), (1.0, 1.0, 1.0));
 /// assert_eq!((s.missing_in_prediction, s.extra_in_prediction), (1, 1));
-/// # Ok::<(), samestory::eval::EvalError>(())
+/// # Ok::<(), samestory_tools::eval::EvalError>(())
 /// ```
 pub fn score<'a>(
     gold: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -274,13 +274,13 @@ pub fn score<'a>(
 /// # Examples
 ///
 /// ```
-/// use samestory::eval::score_labels;
+/// use samestory_tools::eval::score_labels;
 ///
 /// // Gold {0,1,2},{3,4}; prediction {0,1},{2,3,4}.
 /// let s = score_labels(&[7, 7, 7, 9, 9], &["A", "A", "B", "B", "B"])?;
 /// assert_eq!((s.true_pairs, s.predicted_pairs, s.gold_pairs), (2, 4, 4));
 /// assert!((s.ari - 1.0 / 6.0).abs() < 1e-12);
-/// # Ok::<(), samestory::eval::EvalError>(())
+/// # Ok::<(), samestory_tools::eval::EvalError>(())
 /// ```
 pub fn score_labels<G: Eq + Hash, P: Eq + Hash>(gold: &[G], pred: &[P]) -> Result<Scores, EvalError> {
     if gold.len() != pred.len() {

@@ -19,12 +19,13 @@
 
 use std::path::PathBuf;
 
-use samestory::eval::score_labels;
 use samestory::io::{ReadOptions, read_path};
 use samestory::{Detector, Document};
+use samestory_tools::eval::score_labels;
+use samestory_tools::paths;
 
 fn data(set: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(set).join("dev.jsonl");
+    let p = paths::shared().join("data").join(set).join("dev.jsonl");
     if p.exists() {
         Some(p)
     } else {
@@ -46,7 +47,7 @@ fn gold(path: &PathBuf) -> Vec<String> {
 }
 
 fn seeds() -> Vec<Document> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/seeds");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../demo/seeds");
     samestory::io::read_txt_dir(&dir).unwrap().docs
 }
 

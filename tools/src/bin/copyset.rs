@@ -2,8 +2,8 @@
 //! samestory's accuracy on it.
 //!
 //! ```text
-//! cargo run --release --example copyset -- [SOURCE.jsonl ...] [--sources N] [--seed S] [--out SET.jsonl]
-//!                                          [--keep-boilerplate]
+//! cargo run --release -p samestory-tools --bin copyset -- [SOURCE.jsonl ...] [--sources N] [--seed S]
+//!                                                        [--out SET.jsonl] [--keep-boilerplate]
 //! ```
 //!
 //! From real article texts (default: the dev sets under `../shared/data`,
@@ -24,24 +24,11 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use samestory::eval::score_labels;
 use samestory::io::{ReadOptions, read_path};
 use samestory::{Date, Detector, Document};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        let x = self.0;
-        (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd) ^ (x >> 29)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() % 10_000) as f64 / 10_000.0 < p
-    }
-}
+use samestory_tools::eval::score_labels;
+use samestory_tools::paths;
+use samestory_tools::rng::{MixedLcg, Rng as _};
 
 struct Chrome {
     header: &'static [&'static str],
@@ -130,7 +117,7 @@ fn paragraphs(text: &str) -> Vec<String> {
     }
 }
 
-fn wrap(body: &[String], chrome: &Chrome, links: &[String], rng: &mut Rng) -> String {
+fn wrap(body: &[String], chrome: &Chrome, links: &[String], rng: &mut MixedLcg) -> String {
     let mut out: Vec<String> = chrome.header.iter().map(|s| s.to_string()).collect();
     let mid = (body.len() / 2).max(1).min(body.len());
     out.extend(body[..mid].iter().cloned());
@@ -145,7 +132,7 @@ fn wrap(body: &[String], chrome: &Chrome, links: &[String], rng: &mut Rng) -> St
     out.join("\n\n")
 }
 
-fn reprint(orig: &[String], other: &[String], rng: &mut Rng) -> Vec<String> {
+fn reprint(orig: &[String], other: &[String], rng: &mut MixedLcg) -> Vec<String> {
     let mut body: Vec<String> = orig.to_vec();
     if rng.chance(0.35) && body.len() > 3 {
         // truncated to 50-90 % of its paragraphs
@@ -229,7 +216,7 @@ fn run() -> Result<(), String> {
         }
     }
     if sources.is_empty() {
-        let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+        let base = paths::shared().join("data");
         sources = ["gva-incidents", "ecbplus", "basil"].iter().map(|d| base.join(d).join("dev.jsonl")).collect();
         if !sources.iter().all(|p| p.exists()) {
             println!("skipped: the labelled dev sets under ../shared/data are not present");
@@ -260,7 +247,7 @@ fn run() -> Result<(), String> {
             }
         }
     }
-    let mut rng = Rng(seed);
+    let mut rng = MixedLcg(seed);
     // Shuffle deterministically.
     for i in (1..texts.len()).rev() {
         let j = rng.below(i + 1);

@@ -1,8 +1,8 @@
 //! End-to-end benchmark of the default pipeline on a generated corpus.
 //!
 //! ```text
-//! cargo run --release --example bench_corpus -- [--docs N] [--seed S] [--input FILE.jsonl] [--threads T]
-//!                                               [--write FILE.jsonl]   (write the generated corpus and stop)
+//! cargo run --release -p samestory-tools --bin bench_corpus -- [--docs N] [--seed S] [--input FILE.jsonl] [--threads T]
+//!                                                             [--write FILE.jsonl]   (write the generated corpus and stop)
 //! ```
 //!
 //! Generates a deterministic corpus of news-sized documents (~2.5 KB, ~400
@@ -25,30 +25,17 @@ use std::time::Instant;
 
 use samestory::io::{ReadOptions, read_jsonl};
 use samestory::{Date, Detector, Document};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use samestory_tools::output::push_label_line;
+use samestory_tools::pipeline::{self, LearnedFile};
+use samestory_tools::rng::{Rng as _, SplitMix64};
+use samestory_tools::sys::{cpu_seconds, peak_rss_mb, rss_mb};
 
 const SYLLABLES: [&str; 32] = [
     "ka", "lo", "mi", "ne", "ra", "to", "su", "ve", "di", "po", "an", "el", "or", "us", "ti", "ba", "ge", "fu", "ho",
     "ju", "ry", "se", "wa", "zo", "ch", "st", "tr", "pl", "gr", "nd", "th", "sh",
 ];
 
-fn vocabulary(n: usize, rng: &mut Rng) -> Vec<String> {
+fn vocabulary(n: usize, rng: &mut SplitMix64) -> Vec<String> {
     (0..n)
         .map(|i| {
             let len = 1 + (i % 4) + rng.below(2);
@@ -71,7 +58,7 @@ impl Zipf {
         let total = acc;
         Zipf(cdf.into_iter().map(|c| c / total).collect())
     }
-    fn sample(&self, rng: &mut Rng) -> usize {
+    fn sample(&self, rng: &mut SplitMix64) -> usize {
         let u = rng.unit();
         self.0.partition_point(|&c| c < u).min(self.0.len() - 1)
     }
@@ -86,7 +73,7 @@ const CHROME: [&str; 6] = [
     "Related stories",
 ];
 
-fn sentence(vocab: &[String], zipf: &Zipf, rng: &mut Rng) -> String {
+fn sentence(vocab: &[String], zipf: &Zipf, rng: &mut SplitMix64) -> String {
     let len = 10 + rng.below(16);
     let mut s = String::new();
     for i in 0..len {
@@ -121,7 +108,7 @@ fn sentence(vocab: &[String], zipf: &Zipf, rng: &mut Rng) -> String {
     s
 }
 
-fn article(vocab: &[String], zipf: &Zipf, rng: &mut Rng) -> Vec<String> {
+fn article(vocab: &[String], zipf: &Zipf, rng: &mut SplitMix64) -> Vec<String> {
     let mut paras = Vec::new();
     let mut words = 0;
     while words < 400 {
@@ -139,7 +126,7 @@ fn article(vocab: &[String], zipf: &Zipf, rng: &mut Rng) -> Vec<String> {
     paras
 }
 
-fn edit(paras: &[String], vocab: &[String], rng: &mut Rng) -> Vec<String> {
+fn edit(paras: &[String], vocab: &[String], rng: &mut SplitMix64) -> Vec<String> {
     let mut out: Vec<String> = paras
         .iter()
         .map(|p| {
@@ -161,7 +148,7 @@ fn edit(paras: &[String], vocab: &[String], rng: &mut Rng) -> Vec<String> {
     out
 }
 
-fn with_chrome(paras: &[String], rng: &mut Rng) -> String {
+fn with_chrome(paras: &[String], rng: &mut SplitMix64) -> String {
     let mut lines: Vec<&str> = Vec::new();
     let k = 2 + rng.below(3);
     lines.extend(CHROME[..k].iter());
@@ -172,7 +159,7 @@ fn with_chrome(paras: &[String], rng: &mut Rng) -> String {
 
 /// The corpus as JSONL, with the planted groups (positions) beside it.
 fn generate(n: usize, seed: u64) -> (String, Vec<Vec<usize>>) {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64(seed);
     let vocab = vocabulary(60_000, &mut rng);
     let zipf = Zipf::new(vocab.len());
     let mut jsonl = String::with_capacity(n * 2800);
@@ -199,27 +186,6 @@ fn generate(n: usize, seed: u64) -> (String, Vec<Vec<usize>>) {
         }
     }
     (jsonl, groups)
-}
-
-fn rss_mb(field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-fn peak_rss_mb() -> Option<f64> {
-    rss_mb("VmHWM:")
-}
-
-/// Process CPU time (user + system, all threads) so far, in seconds.
-fn cpu_s() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    // Fields after the command name (which ends with the last ')'): utime and stime are the 12th and 13th.
-    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
-    let ticks: f64 = rest.split_whitespace().skip(11).take(2).filter_map(|v| v.parse::<f64>().ok()).sum();
-    // Linux reports these in clock ticks of 1/100 s.
-    ticks / 100.0
 }
 
 fn main() {
@@ -280,10 +246,10 @@ fn main() {
     };
 
     let detector = Detector::new();
-    let cpu_at = std::cell::Cell::new(cpu_s());
+    let cpu_at = std::cell::Cell::new(cpu_seconds());
     let stage = |name: &str, t: Instant| {
         let s = t.elapsed().as_secs_f64();
-        let cpu = cpu_s();
+        let cpu = cpu_seconds();
         println!(
             "  {name:<17} {s:>8.3} s   CPU {:>7.1} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
             cpu - cpu_at.replace(cpu),
@@ -300,7 +266,8 @@ fn main() {
     // `ids` from a file; the documents themselves when generated (their ids are read from them).
     let (ids, corpus_docs, text_bytes, feats, mut total, held) = match &input {
         Some(path) => {
-            let mut file = detector.tokenize_file(path.as_ref(), ReadOptions::default()).expect("valid corpus");
+            let mut file =
+                pipeline::tokenize_file(&detector, path.as_ref(), ReadOptions::default()).expect("valid corpus");
             let text_bytes = file.text_bytes as usize;
             println!(
                 "{} documents, {:.1} MB of text (generated in {gen_s:.1} s)",
@@ -318,17 +285,17 @@ fn main() {
             total += stage("compact stats", t);
             println!("  ({} distinct terms)", file.stats.vocabulary());
             let t = Instant::now();
-            let (feats, learned) = detector.features_tokenized(file);
+            let (feats, learned) = pipeline::features_tokenized(&detector, file);
             total += stage("features", t);
             // The statistics are not needed after the features (`Detector::cluster_file` frees them too).
-            let samestory::LearnedFile { ids, stats, .. } = learned;
+            let LearnedFile { ids, stats, .. } = learned;
             (ids, stats.docs(), text_bytes, feats, total, Vec::new())
         }
         None => {
             let corpus =
                 read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
             drop(jsonl);
-            let mut stats = detector.learn(&corpus.docs);
+            let mut stats = pipeline::learn(&detector, &corpus.docs);
             let docs: Vec<Document> = corpus.docs;
             let text_bytes: usize = docs.iter().map(Document::size).sum();
             println!("{} documents, {:.1} MB of text (generated in {gen_s:.1} s)", docs.len(), text_bytes as f64 / 1e6);
@@ -338,7 +305,7 @@ fn main() {
             stats.compact();
             total += stage("compact stats", t);
             let t = Instant::now();
-            let feats = detector.features(&docs, &stats);
+            let feats = pipeline::features(&detector, &docs, &stats);
             total += stage("features", t);
             // The documents stay in memory to the end, as with `Detector::cluster`.
             (Vec::new(), stats.docs(), text_bytes, feats, total, docs)
@@ -351,34 +318,25 @@ fn main() {
     };
     let n = id_list.len();
     let t = Instant::now();
-    let (mut feats, dups) = detector.collapse_duplicates(feats);
+    let (mut feats, dups) = pipeline::collapse_duplicates(&detector, feats);
     total += stage("duplicates", t);
     let t = Instant::now();
-    let pairs = detector.candidate_pairs(&feats, corpus_docs);
+    let pairs = pipeline::candidate_pairs(&detector, &feats, corpus_docs);
     total += stage("candidates", t);
     let t = Instant::now();
-    let mut scored = detector.score_pairs(&feats, &pairs);
+    let mut scored = pipeline::score_pairs(&detector, &feats, &pairs);
     drop(pairs);
-    detector.inherit_dates(&mut feats, &mut scored);
+    pipeline::inherit_dates(&detector, &mut feats, &mut scored);
     total += stage("scoring", t);
-    let feature_bytes: usize = feats
-        .iter()
-        .map(|f| {
-            4 * f.shingles.len()
-                + 4 * f.minhash.slots().len()
-                + 12 * f.profile.len()
-                + std::mem::size_of_val(&f.rare[..])
-                + std::mem::size_of::<samestory::Features>()
-        })
-        .sum();
+    let feature_bytes = pipeline::feature_bytes(&feats);
     let n_pairs = scored.len();
     let t = Instant::now();
-    let clustering = detector.cluster_collapsed(&dups, feats, scored);
+    let clustering = pipeline::cluster_collapsed(&detector, &dups, feats, scored);
     total += stage("clustering", t);
     let t = Instant::now();
     let mut out = String::with_capacity(n * 24);
-    for (id, l) in id_list.iter().zip(clustering.labels()) {
-        let _ = writeln!(out, "{{\"id\":{},\"cluster\":{l}}}", serde_json::Value::from(*id));
+    for (id, &l) in id_list.iter().zip(clustering.labels()) {
+        push_label_line(&mut out, id, l);
     }
     total += stage("output", t);
     println!(

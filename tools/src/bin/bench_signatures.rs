@@ -4,7 +4,8 @@
 //! pairwise P/R/F1 against the planted clusters. Prints one JSON line.
 //!
 //! ```text
-//! cargo run --release --example bench_signatures -- CORPUS.jsonl [--bands 32] [--thr 0.5] [--kind oph|classic]
+//! cargo run --release -p samestory-tools --bin bench_signatures -- CORPUS.jsonl [--bands 32] [--thr 0.5]
+//!                                                                 [--kind oph|classic]
 //! ```
 //!
 //! CORPUS is JSON Lines with `text` and `cluster` (null for singletons), as
@@ -17,17 +18,7 @@ use std::time::Instant;
 use samestory::lsh::{BandIndex, LshParams, band_keys};
 use samestory::shingle::{hash_tokens, shingle_hashes};
 use samestory::{MinHashKind, MinHasher};
-
-/// Process CPU time (user + system) in seconds, from /proc/self/stat (Linux;
-/// 0 elsewhere). Clock ticks are 1/100 s on Linux.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    // Fields after the command name (which may hold spaces) start after ')'.
-    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { return 0.0 };
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
+use samestory_tools::sys::cpu_seconds;
 
 fn main() {
     let mut args = std::env::args().skip(1);
