@@ -99,8 +99,8 @@ pub(crate) fn sort<T: Ord + Send>(entries: &mut [T]) {
 }
 
 /// Frees `v` on the rayon pool while the caller goes on (here without
-/// `parallel`): clustering runs on one thread, and freeing a million
-/// documents' features takes about a second.
+/// `parallel`): clustering runs on one thread, and freeing many documents'
+/// features takes a while.
 pub(crate) fn drop_aside<T: Send + 'static>(v: Vec<T>) {
     #[cfg(feature = "parallel")]
     rayon::spawn(move || drop(v));

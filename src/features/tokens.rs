@@ -62,8 +62,8 @@ pub(crate) struct RunDoc {
 /// The tokens and lines of a run of documents, kept from the first pass
 /// of a batch to the second so that it need not read or tokenize them again:
 /// each token as its code in one [`Learner`] (four bytes), each line
-/// as its hash and end. About 2 KB per news-sized document, against some
-/// 3 KB of features.
+/// as its hash and end: less than the document's features will take
+/// (`BENCHMARKS.md`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tokenized {
     pub(crate) codes: Vec<u32>,

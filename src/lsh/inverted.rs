@@ -158,9 +158,8 @@ mod tests {
 /// Per-document sums over posting lists, reused from one query to the next:
 /// an open-addressing table of (document, dot product, shared terms) with a
 /// query stamp per slot, so starting a query clears nothing. A query adds up
-/// to `candidate_budget` postings (2,048 by default) into it. With the dense
-/// date array of the batch, replacing a general hash map by this table took
-/// the candidates stage of a 1M-document batch from 10.2–10.8 s to 9.0–9.4 s.
+/// to `candidate_budget` postings into it. It replaced a general hash map
+/// for speed (`BENCHMARKS.md`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Accumulator {
     /// Power-of-two length (or empty before the first query).

@@ -18,8 +18,7 @@
 //!   for event-level candidates. Independent reports of one event share
 //!   almost no shingles, so banding at their similarity returns nearly every
 //!   pair or misses many; sharing a rare name or number is a far better
-//!   filter (measured on the dev sets: 94–100 % of the needed pairs at
-//!   0.7–6 % of all pairs).
+//!   filter (`DESIGN.md` gives the measurement).
 //!
 //! All three are incremental (insert, query, remove) and store dense `u32`
 //! document numbers. Band keys are `u64`, computed by the pure function

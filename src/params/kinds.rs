@@ -1,7 +1,7 @@
 //! The parameter values that are more than a number: the linkage and the
 //! cohesion guard.
 
-/// How clusters are merged (see [`StoryParams::linkage`]).
+/// How clusters are merged (see [`StoryParams::linkage`](super::StoryParams::linkage)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Linkage {
