@@ -155,12 +155,21 @@ impl Clustering {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter)
-    /// when `threshold` is not in (0, 1].
+    /// when `threshold` is not in (0, 1], or when the clustering was
+    /// deserialized from data that names documents out of range.
     pub fn labels_at(&self, threshold: f64, linkage: Linkage) -> Result<Vec<u32>, Error> {
         if !(threshold.is_finite() && threshold > 0.0 && threshold <= 1.0) {
             return Err(Error::param("threshold", format!("must be in (0, 1], got {threshold}")));
         }
         let n = self.labels.len();
+        // A clustering made by this crate always passes; one deserialized from
+        // altered data may not, and gets an error instead of a panic.
+        let inside = |i: u32| (i as usize) < n;
+        if !(self.rep_of.is_empty() || self.rep_of.len() == n && self.rep_of.iter().all(|&r| inside(r)))
+            || !self.pairs.iter().all(|p| inside(p.a) && inside(p.b))
+        {
+            return Err(Error::param("clustering", "representatives or pairs name documents out of range"));
+        }
         let scored = |p: &&ScoredPair| p.scores.similarity > 0.0;
         if self.rep_of.is_empty() {
             let edges: Vec<(u32, u32, f64)> =
