@@ -1,8 +1,11 @@
-//! Criterion benchmarks of every pipeline stage, and of the whole [`Detector::cluster`].
+//! Criterion benchmarks of every public pipeline stage, of the whole
+//! [`Detector::cluster`] and of [`Tracker::add`].
 //!
 //! Text stages report `Throughput::Bytes` of the source text per language
 //! sample (`benches/data/*.txt`, original prose written for this bench);
-//! index, profile and clustering stages report `Throughput::Elements`.
+//! index, stage (`Detector::stages`: statistics, features, pair scores,
+//! clustering a component) and whole-pipeline benches report
+//! `Throughput::Elements`.
 //!
 //! As in tantivy's analyzer bench, every benched closure asserts a result
 //! computed once before the loop (a token count, a set length, a sketch, a
@@ -14,12 +17,14 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use samestory::cluster::{Linkage, cluster_labels};
 use samestory::lsh::{BandIndex, HammingIndex, LshParams, band_keys};
-use samestory::profile::Profile;
+use samestory::minhash::{MinHashKind, MinHasher};
 use samestory::shingle::{ShingleSet, hash_tokens, shingle_hashes};
+use samestory::simhash::{SimHash, SimHasher};
 use samestory::text::{normalize_into, tokens};
-use samestory::{DEFAULT_SEED, Date, Detector, Document, MinHashKind, MinHasher, SimHash, SimHasher};
+use samestory::{
+    CorpusStats, DEFAULT_SEED, Date, Detector, Document, Features, Linkage, PairScores, ScoredPair, Tracker,
+};
 
 /// Words per shingle (the detector's default).
 const K: usize = 5;
@@ -112,7 +117,7 @@ fn invented_name(rng: &mut Lcg) -> String {
 /// by the LCG, about 2.5 KB) and `COPIES` planted copies of random reports
 /// (site chrome added, one sentence dropped). Returns the documents and the
 /// (copy, original) positions.
-fn synthetic_corpus() -> (Vec<Document>, Vec<(usize, usize)>) {
+fn synthetic_corpus() -> (Vec<Document>, Vec<(u32, u32)>) {
     const STORIES: usize = 80;
     const REPORTS: usize = 5;
     const COPIES: usize = 100;
@@ -176,7 +181,7 @@ fn synthetic_corpus() -> (Vec<Document>, Vec<(usize, usize)>) {
         if let Some(d) = o.date {
             copy = copy.with_date(d);
         }
-        planted.push((docs.len(), orig));
+        planted.push((docs.len() as u32, orig as u32));
         docs.push(copy);
     }
     (docs, planted)
@@ -208,30 +213,14 @@ fn synthetic_sets(n: usize) -> Vec<Vec<u64>> {
     out
 }
 
-/// `n` weighted term vectors (about 200 terms each) in groups of four that
-/// share half their terms.
-fn synthetic_weighted_terms(n: usize) -> Vec<Vec<(u64, f64)>> {
-    let mut rng = Lcg(0x5eed_0003);
-    let mut group: Vec<u64> = Vec::new();
-    (0..n)
-        .map(|i| {
-            if i % 4 == 0 {
-                group = (0..100).map(|_| rng.below(50_000) as u64).collect();
-            }
-            let mut v: Vec<(u64, f64)> = group.iter().map(|&t| (t, rng.range_f64(0.1, 6.0))).collect();
-            v.extend((0..100).map(|_| (rng.below(50_000) as u64, rng.range_f64(0.1, 6.0))));
-            v
-        })
-        .collect()
-}
-
 /// A sparse graph of `nodes` nodes with planted communities of eight:
 /// 70 % of the `edges` inside a community (similarity 0.35–0.95), the rest
-/// anywhere (0.02–0.4).
+/// anywhere (0.02–0.4). Each pair appears once, as `(a, b)` with `a < b`.
 fn synthetic_graph(nodes: usize, edges: usize) -> Vec<(u32, u32, f64)> {
     const COMMUNITY: usize = 8;
     let mut rng = Lcg(0x5eed_0004);
     let mut out = Vec::with_capacity(edges);
+    let mut seen = std::collections::HashSet::with_capacity(edges);
     while out.len() < edges {
         let (a, b, w) = if out.len() % 10 < 7 {
             let base = rng.below(nodes / COMMUNITY) * COMMUNITY;
@@ -239,8 +228,9 @@ fn synthetic_graph(nodes: usize, edges: usize) -> Vec<(u32, u32, f64)> {
         } else {
             (rng.below(nodes), rng.below(nodes), rng.range_f64(0.02, 0.4))
         };
-        if a != b {
-            out.push((a as u32, b as u32, w));
+        let (a, b) = (a.min(b) as u32, a.max(b) as u32);
+        if a != b && seen.insert((a, b)) {
+            out.push((a, b, w));
         }
     }
     out
@@ -355,7 +345,7 @@ fn bench_simhash(c: &mut Criterion) {
 }
 
 // ---------------------------------------------------------------------------
-// Index, profile and clustering stages (Throughput::Elements)
+// Index, pipeline-stage, batch and live benches (Throughput::Elements)
 // ---------------------------------------------------------------------------
 
 const SKETCHES: usize = 2000;
@@ -441,36 +431,67 @@ fn bench_lsh(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_profile(c: &mut Criterion) {
-    const TOP_K: usize = 48;
-    let weighted = synthetic_weighted_terms(SKETCHES);
-    let profiles: Vec<Profile> = weighted.iter().map(|w| Profile::top_k(w.clone(), TOP_K)).collect();
-    let term_total = SKETCHES * TOP_K;
-    assert_eq!(profiles.iter().map(Profile::len).sum::<usize>(), term_total);
-    let pairs: Vec<(usize, usize)> =
-        (0..SKETCHES).flat_map(|i| [(i, (i + 1) % SKETCHES), (i, (i + 7) % SKETCHES)]).collect();
-    let cosine_sum = |ps: &[Profile]| pairs.iter().map(|&(a, b)| ps[a].cosine(&ps[b])).sum::<f64>();
-    let expected_sum = cosine_sum(&profiles);
+/// The synthetic corpus with its statistics (complete, compacted as
+/// [`Detector::cluster`] compacts them) and features, for the stage benches.
+struct StageInputs {
+    docs: Vec<Document>,
+    stats: CorpusStats,
+    feats: Vec<Features>,
+}
+
+fn stage_inputs(detector: &Detector) -> StageInputs {
+    let (docs, _) = synthetic_corpus();
+    let stages = detector.stages();
+    let mut stats = stages.learn(&docs).expect("valid corpus");
+    stats.compact();
+    let feats = stages.features(&docs, &stats).expect("valid corpus");
+    StageInputs { docs, stats, feats }
+}
+
+/// Statistics, features and pair scores (`Stages::learn`,
+/// `Stages::features`, `Stages::score`): the public stages that build and
+/// compare the salient-term profiles (top-k terms, exact cosine) and the
+/// sketches.
+fn bench_stages(c: &mut Criterion) {
+    let detector = Detector::new();
+    let stages = detector.stages();
+    let StageInputs { docs, stats, feats } = stage_inputs(&detector);
+    let n = docs.len();
+    let vocabulary = stages.learn(&docs).expect("valid corpus").vocabulary();
+    assert_eq!(stats.docs(), n as u64);
+    assert!(vocabulary > 500, "vocabulary {vocabulary}");
+    let feature_bytes: Vec<Vec<u8>> = feats.iter().map(Features::to_bytes).collect();
+    let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| [(i, (i + 1) % n), (i, (i + 5) % n)]).collect();
+    let similarity_sum =
+        |fs: &[Features]| pairs.iter().map(|&(a, b)| f64::from(stages.score(&fs[a], &fs[b]).similarity)).sum::<f64>();
+    let expected_sum = similarity_sum(&feats);
     assert!(expected_sum > 0.0);
 
-    let mut group = c.benchmark_group("profile");
-    group.sampling_mode(SamplingMode::Flat);
-    group.throughput(Throughput::Elements(SKETCHES as u64));
-    group.bench_function("top_k48", |b| {
-        b.iter_batched(
-            || weighted.clone(),
-            |w| {
-                let n: usize = w.into_iter().map(|v| Profile::top_k(black_box(v), TOP_K).len()).sum();
-                assert_eq!(n, term_total);
-                n
-            },
-            BatchSize::LargeInput,
-        );
-    });
-    group.throughput(Throughput::Elements(pairs.len() as u64));
-    group.bench_function("cosine", |b| {
+    let mut group = c.benchmark_group("stages");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("learn_500docs", |b| {
         b.iter(|| {
-            let s = cosine_sum(black_box(&profiles));
+            let s = stages.learn(black_box(&docs)).expect("valid corpus");
+            assert_eq!(s.vocabulary(), vocabulary);
+            black_box(s)
+        });
+    });
+    group.bench_function("features_500docs", |b| {
+        b.iter(|| {
+            let fs = stages.features(black_box(&docs), &stats).expect("valid corpus");
+            assert_eq!(fs.len(), n);
+            assert_eq!(fs[n - 1].to_bytes(), feature_bytes[n - 1]);
+            black_box(fs)
+        });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("stages");
+    group.throughput(Throughput::Elements(pairs.len() as u64));
+    group.bench_function("score", |b| {
+        b.iter(|| {
+            let s = similarity_sum(black_box(&feats));
             assert_eq!(s.to_bits(), expected_sum.to_bits());
             s
         });
@@ -478,20 +499,29 @@ fn bench_profile(c: &mut Criterion) {
     group.finish();
 }
 
+/// `Stages::cluster_component` on one large sparse component, by average
+/// linkage (with the default cohesion guard) and single linkage.
 fn bench_cluster(c: &mut Criterion) {
     const NODES: usize = 5000;
     const EDGES: usize = 20_000;
     const THRESHOLD: f64 = 0.3;
-    let edges = synthetic_graph(NODES, EDGES);
-    let mut group = c.benchmark_group("cluster_labels");
+    let pairs: Vec<ScoredPair> = synthetic_graph(NODES, EDGES)
+        .into_iter()
+        .map(|(a, b, w)| ScoredPair { a, b, scores: PairScores { similarity: w as f32, ..PairScores::default() } })
+        .collect();
+    let weights = vec![1u64; NODES];
+    let mut group = c.benchmark_group("cluster_component");
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(EDGES as u64));
     for (name, linkage) in [("average", Linkage::Average), ("single", Linkage::Single)] {
-        let expected = label_count(&cluster_labels(NODES, &edges, THRESHOLD, linkage));
+        let detector =
+            Detector::builder().story_threshold(THRESHOLD).linkage(linkage).build().expect("valid parameters");
+        let stages = detector.stages();
+        let expected = label_count(&stages.cluster_component(&weights, &pairs).expect("valid component"));
         assert!(expected > 1 && expected < NODES, "{name}: {expected} clusters");
         group.bench_function(name, |b| {
             b.iter(|| {
-                let labels = cluster_labels(NODES, black_box(&edges), THRESHOLD, linkage);
+                let labels = stages.cluster_component(&weights, black_box(&pairs)).expect("valid component");
                 assert_eq!(labels.len(), NODES);
                 assert_eq!(label_count(&labels), expected);
                 black_box(labels)
@@ -501,6 +531,8 @@ fn bench_cluster(c: &mut Criterion) {
     group.finish();
 }
 
+/// The whole batch pipeline ([`Detector::cluster`]) and the live one
+/// ([`Tracker::add`], one document at a time) on the synthetic corpus.
 fn bench_detector(c: &mut Criterion) {
     let (docs, planted) = synthetic_corpus();
     let detector = Detector::new();
@@ -510,9 +542,27 @@ fn bench_detector(c: &mut Criterion) {
     for &(copy, orig) in &planted {
         assert!(clustering.same_story(copy, orig), "planted copy {copy} lost its original {orig}");
     }
+    let track = |docs: Vec<Document>| {
+        let mut tracker = Tracker::new(detector.clone());
+        let mut new_stories = 0usize;
+        for doc in docs {
+            new_stories += usize::from(tracker.add(doc).expect("unique ids").new_story);
+        }
+        (tracker, new_stories)
+    };
+    let (tracker, expected_new) = track(docs.clone());
+    let expected_stories = tracker.stories().count();
+    assert_eq!(tracker.len(), docs.len());
+    assert!(expected_stories > 1 && expected_stories < docs.len(), "{expected_stories} live stories");
+    for &(copy, orig) in &planted {
+        let story = |i: u32| tracker.story_of(&docs[i as usize].id);
+        assert_eq!(story(copy), story(orig), "live: planted copy {copy} lost its original {orig}");
+    }
+    drop(tracker);
     let bytes: usize = docs.iter().map(Document::size).sum();
     eprintln!(
-        "detector corpus: {} documents ({} planted copies), {bytes} bytes, {} candidate pairs, {expected} clusters",
+        "detector corpus: {} documents ({} planted copies), {bytes} bytes, {} scored pairs, {expected} clusters, \
+         {expected_stories} live stories",
         docs.len(),
         planted.len(),
         clustering.pairs().len(),
@@ -526,6 +576,23 @@ fn bench_detector(c: &mut Criterion) {
             assert_eq!(clustering.clusters().len(), expected);
             black_box(clustering)
         });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("tracker");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Elements(docs.len() as u64));
+    group.bench_function("add_500docs", |b| {
+        b.iter_batched(
+            || docs.clone(),
+            |docs| {
+                let (tracker, new_stories) = track(black_box(docs));
+                assert_eq!(new_stories, expected_new);
+                assert_eq!(tracker.stories().count(), expected_stories);
+                tracker
+            },
+            BatchSize::LargeInput,
+        );
     });
     group.finish();
 }
@@ -549,7 +616,7 @@ mod groups {
     criterion_group! {
         name = index_stages;
         config = config();
-        targets = bench_lsh, bench_profile, bench_cluster, bench_detector
+        targets = bench_lsh, bench_stages, bench_cluster, bench_detector
     }
 }
 criterion_main!(groups::text_stages, groups::index_stages);

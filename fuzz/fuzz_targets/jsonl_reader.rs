@@ -67,7 +67,8 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(c, &skip, "strict and skip_bad corpora differ on good input");
         }
         Err(e) => {
-            let first = skip.skipped.first().unwrap_or_else(|| panic!("strict read failed ({e}) but nothing is skipped"));
+            let first =
+                skip.skipped.first().unwrap_or_else(|| panic!("strict read failed ({e}) but nothing is skipped"));
             let msg = e.to_string();
             let prefix = format!("fuzz.jsonl:{}: ", first.line);
             assert!(msg.starts_with(&prefix), "error {msg:?} does not name line {}", first.line);
