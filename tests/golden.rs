@@ -14,9 +14,11 @@
 //! Python implementation of `SplitMix64`, and `hash_bytes(b"", 0)` is the
 //! published XXH3-64 value of the empty input.
 
-use samestory::lsh::{LshParams, band_keys};
+use samestory::lsh::{HammingIndex, LshParams, band_keys};
+use samestory::minhash::{MinHashKind, MinHasher};
 use samestory::shingle::{ShingleSet, hash_tokens, token_hash};
-use samestory::{DEFAULT_SEED, Detector, Document, MinHashKind, MinHasher, SimHasher};
+use samestory::simhash::{SimHash, SimHasher};
+use samestory::{DEFAULT_SEED, Detector, Document};
 
 const TEXT: &str = "President Vladimir Putin said on Wednesday that Russia would help North Korea build \
                     satellites, and Kim Jong Un toured the Vostochny Cosmodrome.";
@@ -188,7 +190,14 @@ fn lsh_params_for_default_threshold() {
     // The detector aims its bands at the lowest Jaccard its copy rule accepts
     // (containment 0.5 on equal sets is Jaccard 1/3).
     assert_eq!(LshParams::for_threshold(1.0 / 3.0, 128).unwrap(), LshParams { bands: 26, rows: 3 });
-    assert_eq!(Detector::new().lsh_params(), LshParams { bands: 26, rows: 3 });
+    let params = Detector::new().params().clone();
+    assert_eq!(params.lsh_threshold(), 1.0 / 3.0);
+    assert_eq!(
+        LshParams::for_threshold(params.lsh_threshold(), params.sketch.num_perm).unwrap(),
+        LshParams { bands: 26, rows: 3 }
+    );
+    // The detector's own band keys are those of 26 bands of 3 rows
+    // (`detector_features_of_a_single_line_document` checks them).
 }
 
 #[test]
@@ -218,20 +227,50 @@ fn band_key_values() {
     }
 }
 
+/// The parts of `Features::to_bytes` (format 1, hard-coded here: the
+/// features are opaque) that hold persisted hashes: the 32-bit shingle
+/// fingerprints, the MinHash slots and the SimHash.
+fn hashes_in(bytes: &[u8]) -> (Vec<u32>, Vec<u32>, u64) {
+    let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+    let u32s_at = |at: usize, n: usize| -> Vec<u32> {
+        bytes[at..at + 4 * n].chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect()
+    };
+    assert_eq!(bytes[..3], *b"SF\x01", "features format 1");
+    let n = u64_at(3) as usize;
+    let fingerprints = u32s_at(11, n);
+    let mut at = 11 + 4 * n;
+    assert_eq!(bytes[at], 0, "not the sketch of an empty set");
+    let k = u64_at(at + 1) as usize;
+    at += 9;
+    let slots = u32s_at(at, k);
+    (fingerprints, slots, u64_at(at + 4 * k))
+}
+
 #[test]
 fn detector_features_of_a_single_line_document() {
     // The detector's analysis path (lines, boilerplate filter, shingles) on a
     // one-line document gives exactly the standalone values above.
     let d = Detector::new();
+    let stages = d.stages();
     let docs = [Document::new("a", TEXT)];
-    let stats = d.learn(&docs);
-    let f = &d.features(&docs, &stats)[0];
-    assert_eq!(f.shingles.len(), 18);
+    let stats = stages.learn(&docs).unwrap();
+    let f = &stages.features(&docs, &stats).unwrap()[0];
+    let (fingerprints, slots, simhash) = hashes_in(&f.to_bytes());
+    assert_eq!(fingerprints.len(), 18);
     // The detector keeps 32-bit fingerprints: the high halves of the shingle hashes above.
-    assert_eq!(f.shingles.as_slice()[..4], [0x02644914, 0x11483b7a, 0x1dc9dc92, 0x26a3e034]);
+    assert_eq!(fingerprints[..4], [0x02644914, 0x11483b7a, 0x1dc9dc92, 0x26a3e034]);
     assert_eq!(
-        f.minhash.slots()[..8],
+        slots[..8],
         [0x0b2d7e8c, 0xa2457d7e, 0x3de59eed, 0xef5f6458, 0x9b57a560, 0x3b50be92, 0xa2457d7e, 0x62f5331a]
     );
-    assert_eq!(f.simhash.0, 0xe3842a4f86554e86);
+    assert_eq!(simhash, 0xe3842a4f86554e86);
+    // The whole sketch is the standalone one, and the detector's keys are
+    // those of its parameters: 26 bands of 3 rows, SimHash blocks for 3 bits.
+    let standalone =
+        MinHasher::new(128, DEFAULT_SEED).unwrap().sketch(ShingleSet::of_text(TEXT, 5, DEFAULT_SEED).as_slice());
+    assert_eq!(slots, standalone.slots());
+    let keys = stages.band_keys(f);
+    assert_eq!(keys, band_keys(&standalone, LshParams { bands: 26, rows: 3 }, DEFAULT_SEED).unwrap());
+    let blocks: Vec<u64> = HammingIndex::new(3).keys(SimHash(simhash)).collect();
+    assert_eq!(stages.simhash_keys(f), blocks);
 }

@@ -38,4 +38,5 @@ fn one_and_four_threads_agree() {
     assert!(one.stories().count() >= 50, "the corpus should have stories: {}", one.stories().count());
     assert_eq!(one.labels(), four.labels());
     assert_eq!(one.pairs(), four.pairs());
+    assert_eq!(one, four);
 }
