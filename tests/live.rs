@@ -1,7 +1,7 @@
 //! Live tracking: removal, expiry by date and by count with memory bounded
 //! by the window, and the story-merge rule (the oldest id survives).
 
-use samestory::{Date, Detector, Document, ErrorKind, StoryId};
+use samestory::{CorpusStats, Date, Detector, Document, ErrorKind, StoryId, Tracker};
 
 const PART_A: &str = "Firefighters in the port city of Valmora battled a blaze at the Castell grain \
 terminal through Tuesday night after an explosion in a silo injured fourteen workers, three of them \
@@ -15,6 +15,32 @@ public rehearsals with the full ensemble and its choir.";
 
 fn doc(id: &str, text: &str, day: i32) -> Document {
     Document::new(id, text).with_date(Date::from_days(Date::from_ymd(2024, 3, 1).unwrap().days() + day))
+}
+
+/// The corpus statistics a tracker holds (`Tracker::stats()` is gone), read
+/// from its saved state. The state layout: a 16-byte header (magic
+/// `SAMESTRY`, `u32` version, `u32` section count), then sections `CONF`,
+/// `STAT`, `DOCS`, `LIVE`, each a 4-byte tag, a `u64` payload length, a
+/// `u64` checksum and the payload (little-endian). The `STAT` payload is
+/// what `CorpusStats::to_bytes` writes after its 3-byte prefix `SS\x01`.
+fn held_stats(t: &Tracker) -> CorpusStats {
+    let bytes = t.to_bytes();
+    let mut at = 16;
+    for tag in [b"CONF", b"STAT"] {
+        assert_eq!(&bytes[at..at + 4], tag);
+        let len = u64::from_le_bytes(bytes[at + 4..at + 12].try_into().unwrap()) as usize;
+        if tag == b"STAT" {
+            let payload = &bytes[at + 20..at + 20 + len];
+            return CorpusStats::from_bytes(&[b"SS\x01".as_slice(), payload].concat()).expect("STAT section decodes");
+        }
+        at += 20 + len;
+    }
+    unreachable!()
+}
+
+/// The statistics a fresh detector learns from `docs`.
+fn learned(docs: &[Document]) -> CorpusStats {
+    Detector::new().stages().learn(docs).unwrap()
 }
 
 /// Filler articles, each on its own topic (numbers and names differ).
@@ -35,7 +61,7 @@ fn filler(i: usize, day: i32) -> Document {
 
 #[test]
 fn a_bridging_report_merges_two_stories_and_the_oldest_id_survives() {
-    let mut d = Detector::new();
+    let mut d = Tracker::new(Detector::new());
     let a = d.add(doc("part-a", PART_A, 0)).unwrap();
     let b = d.add(doc("part-b", PART_B, 0)).unwrap();
     let o = d.add(doc("other", OTHER, 0)).unwrap();
@@ -47,8 +73,8 @@ fn a_bridging_report_merges_two_stories_and_the_oldest_id_survives() {
     assert!(!full.new_story);
     assert_eq!(full.story, a.story, "the oldest id survives: {full:?}");
     assert_eq!(full.merged, vec![b.story]);
-    assert_eq!(d.story_members(a.story), ["part-a", "part-b", "full"], "members in insertion order");
-    assert!(d.story_members(b.story).is_empty(), "the absorbed id is gone");
+    assert_eq!(d.story(a.story).unwrap().members, ["part-a", "part-b", "full"], "members in insertion order");
+    assert!(d.story(b.story).is_none(), "the absorbed id is gone");
     assert_eq!(d.story_of("part-b"), Some(a.story));
     assert_eq!(d.story_of("other"), Some(o.story));
     // Ids are never reused after a merge.
@@ -58,17 +84,17 @@ fn a_bridging_report_merges_two_stories_and_the_oldest_id_survives() {
 
 #[test]
 fn remove_takes_a_document_out_of_everything() {
-    let mut d = Detector::new();
+    let mut d = Tracker::new(Detector::new());
     let docs = [doc("part-a", PART_A, 0), doc("other", OTHER, 0), doc("part-a-copy", PART_A, 0)];
     let stories: Vec<StoryId> = docs.iter().map(|x| d.add(x.clone()).unwrap().story).collect();
     assert_eq!(stories[0], stories[2]);
     assert_eq!(d.remove("part-a").unwrap(), stories[0]);
     assert_eq!(d.len(), 2);
     assert_eq!(d.story_of("part-a"), None);
-    assert_eq!(d.story_members(stories[0]), ["part-a-copy"]);
+    assert_eq!(d.story(stories[0]).unwrap().members, ["part-a-copy"]);
     // The statistics are those of the documents still held.
     let held = [docs[1].clone(), docs[2].clone()];
-    assert_eq!(d.stats(), &Detector::new().learn(&held));
+    assert_eq!(held_stats(&d), learned(&held));
     // Unknown ids are an error naming the id; the state is unchanged.
     let err = d.remove("part-a").expect_err("already removed");
     assert!(matches!(err.kind(), ErrorKind::UnknownId { id } if id == "part-a"), "{err}");
@@ -79,14 +105,14 @@ fn remove_takes_a_document_out_of_everything() {
     assert_eq!(again.matches[0].id, "part-a-copy");
     // Removing the last member deletes the story.
     d.remove("other").unwrap();
-    assert!(d.story_members(stories[1]).is_empty());
-    assert_eq!(d.stories().len(), 1);
+    assert!(d.story(stories[1]).is_none());
+    assert_eq!(d.stories().count(), 1);
 }
 
 #[test]
 fn retention_by_date_bounds_what_is_held() {
     let window = 10;
-    let mut d = Detector::builder().retention_days(Some(window)).build().unwrap();
+    let mut d = Tracker::new(Detector::builder().retention_days(Some(window)).build().unwrap());
     let mut all = Vec::new();
     let mut max_held = 0;
     for i in 0..300 {
@@ -110,7 +136,7 @@ fn retention_by_date_bounds_what_is_held() {
         assert!(d.story_of(&x.id).is_some(), "{} should be held", x.id);
     }
     // Expiry takes back the statistics too: vocabulary follows the window.
-    assert_eq!(d.stats(), &Detector::new().learn(&held));
+    assert_eq!(held_stats(&d), learned(&held));
     // Expire on demand.
     let gone = d.expire_before(Date::from_days(clock));
     assert_eq!(gone.len(), held.len() - 4);
@@ -119,7 +145,7 @@ fn retention_by_date_bounds_what_is_held() {
 
 #[test]
 fn undated_documents_expire_in_insertion_order_by_the_clock() {
-    let mut d = Detector::builder().retention_days(Some(2)).build().unwrap();
+    let mut d = Tracker::new(Detector::builder().retention_days(Some(2)).build().unwrap());
     let undated = |i: usize| {
         let mut x = filler(i, 0);
         x.date = None;
@@ -139,7 +165,7 @@ fn undated_documents_expire_in_insertion_order_by_the_clock() {
 
 #[test]
 fn retention_by_count_keeps_the_newest() {
-    let mut d = Detector::builder().retention_documents(Some(5)).build().unwrap();
+    let mut d = Tracker::new(Detector::builder().retention_documents(Some(5)).build().unwrap());
     let mut expired = Vec::new();
     for i in 0..12 {
         expired.extend(d.add(filler(i, 0)).unwrap().expired);
@@ -148,7 +174,7 @@ fn retention_by_count_keeps_the_newest() {
     let want: Vec<String> = (0..7).map(|i| format!("filler-{i}")).collect();
     assert_eq!(expired, want);
     let held: Vec<_> = (7..12).map(|i| filler(i, 0)).collect();
-    assert_eq!(d.stats(), &Detector::new().learn(&held));
+    assert_eq!(held_stats(&d), learned(&held));
     assert!(Detector::builder().retention_documents(Some(0)).build().is_err());
 }
 
@@ -188,7 +214,7 @@ fn cohesion_guard_separates_two_events_of_one_kind_in_batch_and_stream() {
     let plain = Detector::builder().cohesion_guard(None).build().unwrap();
     assert_eq!(plain.cluster(&docs).unwrap().labels(), [0; 12], "without the guard the two events join");
 
-    let mut live = Detector::new();
+    let mut live = Tracker::new(Detector::new());
     let mut splits = Vec::new();
     for d in &docs {
         splits.extend(live.add(d.clone()).unwrap().split_off);
@@ -198,7 +224,7 @@ fn cohesion_guard_separates_two_events_of_one_kind_in_batch_and_stream() {
     let b = live.story_of("b0").unwrap();
     assert_ne!(a, b);
     assert!((0..6).all(|k| live.story_of(&format!("a{k}")) == Some(a) && live.story_of(&format!("b{k}")) == Some(b)));
-    let mut plain_live = Detector::builder().cohesion_guard(None).build().unwrap();
+    let mut plain_live = Tracker::new(Detector::builder().cohesion_guard(None).build().unwrap());
     for d in &docs {
         plain_live.add(d.clone()).unwrap();
     }

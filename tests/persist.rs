@@ -10,8 +10,27 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use samestory::io::{ReadOptions, read_jsonl, read_txt_dir};
-use samestory::persist::{HEADER_BYTES, SECTION_HEADER_BYTES, SECTIONS, VERSION};
-use samestory::{Date, Detector, Document, ErrorKind};
+use samestory::{Date, Detector, Document, ErrorKind, Params, StoryId, Tracker};
+
+// The state layout (format version 2), hard-coded here because the
+// library's format constants are private: all integers little-endian; a
+// 16-byte header (magic `SAMESTRY`, `u32` version, `u32` section count = 4),
+// then the sections `CONF`, `STAT`, `DOCS`, `LIVE`, each a 4-byte tag, a
+// `u64` payload length, a `u64` checksum (seeded XXH3-64 of the payload)
+// and the payload.
+
+/// The state file's magic bytes.
+const MAGIC: &[u8; 8] = b"SAMESTRY";
+/// The state format version this release reads and writes.
+const VERSION: u32 = 2;
+/// Bytes before the first section.
+const HEADER_BYTES: usize = 16;
+/// Bytes of a section header (tag, length, checksum).
+const SECTION_HEADER_BYTES: usize = 20;
+/// Section tags, in file order.
+const SECTIONS: [[u8; 4]; 4] = [*b"CONF", *b"STAT", *b"DOCS", *b"LIVE"];
+/// Seed of the section checksums.
+const CHECKSUM_SEED: u64 = 0x5a3e_c4ec_6b5e_0001;
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,8 +69,8 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn filled(n: usize) -> Detector {
-    let mut d = Detector::builder().retention_days(Some(20)).build().expect("valid parameters");
+fn filled(n: usize) -> Tracker {
+    let mut d = Tracker::new(Detector::builder().retention_days(Some(20)).build().expect("valid parameters"));
     for doc in corpus().into_iter().take(n) {
         d.add(doc).expect("add");
     }
@@ -62,17 +81,18 @@ fn filled(n: usize) -> Detector {
 fn save_load_continues_the_stream_exactly() {
     let docs = corpus();
     let half = docs.len() / 2;
-    let mut a = Detector::builder().retention_days(Some(20)).build().unwrap();
+    let mut a = Tracker::new(Detector::builder().retention_days(Some(20)).build().unwrap());
     for d in &docs[..half] {
         a.add(d.clone()).unwrap();
     }
     let dir = temp_dir("roundtrip");
     let path = dir.join("news.idx");
     a.save(&path).unwrap();
-    let mut b = Detector::load(&path).unwrap();
+    let mut b = Tracker::load(&path).unwrap();
     assert_eq!(b.to_bytes(), a.to_bytes(), "a loaded state saves to the same bytes");
     assert_eq!(b.len(), a.len());
-    assert_eq!(b.stories(), a.stories());
+    assert!(b.stories().eq(a.stories()));
+    assert_eq!(b.detector().params(), a.detector().params());
     assert_eq!(b.clock(), a.clock());
     let mut expired = 0;
     for d in &docs[half..] {
@@ -87,7 +107,7 @@ fn save_load_continues_the_stream_exactly() {
 }
 
 fn load_err(bytes: &[u8]) -> samestory::Error {
-    match Detector::from_bytes(bytes) {
+    match Tracker::from_bytes(bytes) {
         Ok(_) => panic!("a damaged state loaded"),
         Err(e) => {
             assert!(
@@ -111,6 +131,127 @@ fn section_boundaries(bytes: &[u8]) -> Vec<usize> {
     }
     assert_eq!(at, bytes.len());
     out
+}
+
+/// Checks the documented layout: magic, version, section count, then each
+/// section's tag, length and checksum, ending exactly at the end of the bytes.
+fn check_layout(bytes: &[u8]) {
+    assert_eq!(&bytes[..8], MAGIC);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), VERSION);
+    assert_eq!(u32::from_le_bytes(bytes[12..16].try_into().unwrap()), SECTIONS.len() as u32);
+    let bounds = section_boundaries(bytes);
+    for (s, w) in bounds.windows(2).enumerate() {
+        let (start, end) = (w[0], w[1]);
+        let sum = u64::from_le_bytes(bytes[start + 12..start + 20].try_into().unwrap());
+        let payload = &bytes[start + SECTION_HEADER_BYTES..end];
+        assert_eq!(
+            samestory::hash::hash_bytes(payload, CHECKSUM_SEED),
+            sum,
+            "checksum of section {}",
+            String::from_utf8_lossy(&SECTIONS[s])
+        );
+    }
+}
+
+#[test]
+fn saved_states_have_the_documented_layout() {
+    check_layout(&Tracker::new(Detector::new()).to_bytes());
+    check_layout(&filled(5).to_bytes());
+}
+
+/// A match as compared below: id, story, similarity, cosine, SimHash
+/// distance, days apart, copy.
+type MatchSummary<'a> = (&'a str, StoryId, f32, f32, u32, Option<u32>, bool);
+
+/// The 3-document stream of `tests/data/state-v2.idx`, in order.
+const V2_FIXTURE_DOCS: [(&str, &str, &str); 3] = [
+    (
+        "flood-1",
+        "2025-04-06",
+        "Flooding on the Tarnow river forced 340 residents of Brellin to leave their homes on Sunday, mayor Oskar \
+         Veltman said.",
+    ),
+    (
+        "orchestra-1",
+        "2025-04-06",
+        "The Kessel Valley orchestra named Mirela Danko its new principal conductor after a two-year search.",
+    ),
+    (
+        "flood-2",
+        "2025-04-07",
+        "Mayor Oskar Veltman said 340 Brellin residents were evacuated as the Tarnow river flooded on Sunday.",
+    ),
+];
+
+/// `tests/data/state-v2.idx` was saved by the previous release (commit
+/// afe82a0, before `Detector` and `Tracker` were split), with its example:
+/// `cluster --index state-v2.idx --format jsonl three.jsonl` on the three
+/// made-up reports of [`V2_FIXTURE_DOCS`] (default parameters). That run
+/// printed story 0 (new), story 1 (new), story 0 (best match `flood-1`,
+/// similarity 0.7701). Adding a fourth report to a copy of the state with
+/// the same example printed
+/// `{"best_match":"flood-2","id":"flood-3","merged":[],"new_story":false,"similarity":0.7614,"split_off":[],"story":0}`;
+/// the old library's full `Assignment` for it (`Debug`) is asserted below.
+/// The new release must load the file, write it back byte for byte, and
+/// continue the stream exactly as the old one did.
+#[test]
+fn a_state_saved_by_the_previous_release_loads_and_continues() {
+    let path = manifest_dir().join("tests/data/state-v2.idx");
+    let bytes = std::fs::read(&path).expect("tests/data/state-v2.idx exists");
+    check_layout(&bytes);
+    let mut t = Tracker::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.to_bytes(), bytes, "the loaded state saves to the same bytes");
+    assert_eq!(t.detector().params(), &Params::default(), "the old example used the default parameters");
+    assert_eq!(t.len(), 3);
+    for (id, _, _) in V2_FIXTURE_DOCS {
+        assert!(t.story_of(id).is_some(), "{id} is held");
+    }
+    let stories: Vec<(StoryId, Vec<&str>)> = t.stories().map(|s| (s.id, s.members)).collect();
+    assert_eq!(stories, [(StoryId(0), vec!["flood-1", "flood-2"]), (StoryId(1), vec!["orchestra-1"])]);
+    assert_eq!(t.clock(), Some(Date::parse("2025-04-07").unwrap()));
+    // The same three reports added by this release give the same bytes.
+    let mut fresh = Tracker::new(Detector::new());
+    for (id, date, text) in V2_FIXTURE_DOCS {
+        fresh.add(Document::new(id, text).with_date(Date::parse(date).unwrap())).unwrap();
+    }
+    assert_eq!(fresh.to_bytes(), bytes, "this release builds the same state from the same stream");
+    // Adding one of the fixture's documents again is refused: its id is held.
+    let (id, date, text) = V2_FIXTURE_DOCS[0];
+    let again = Document::new(id, text).with_date(Date::parse(date).unwrap());
+    assert!(matches!(t.add(again).unwrap_err().kind(), ErrorKind::DuplicateId { .. }));
+
+    let fourth = Document::new(
+        "flood-3",
+        "The Tarnow river receded on Tuesday and the 340 evacuated Brellin residents may return home, mayor Oskar \
+         Veltman said.",
+    )
+    .with_date(Date::parse("2025-04-08").unwrap());
+    let a = t.add(fourth).unwrap();
+    // What the previous release decided for it.
+    assert_eq!(a.story, StoryId(0));
+    assert!(!a.new_story);
+    assert!(a.merged.is_empty() && a.split_off.is_empty() && a.expired.is_empty(), "{a:?}");
+    let got: Vec<MatchSummary<'_>> = a
+        .matches
+        .iter()
+        .map(|m| {
+            let s = &m.scores;
+            (m.id.as_str(), m.story, s.similarity, s.cosine, s.simhash_distance, s.days_apart, s.copy)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("flood-2", StoryId(0), 0.7613552, 0.7613552, 27, Some(1), false),
+            ("flood-1", StoryId(0), 0.63989234, 0.63989234, 36, Some(2), false),
+        ]
+    );
+    for m in &a.matches {
+        let s = &m.scores;
+        assert_eq!((s.jaccard, s.containment, s.jaccard_estimate), (0.0, 0.0, 0.0), "{m:?}");
+    }
+    let stories: Vec<(StoryId, Vec<&str>)> = t.stories().map(|s| (s.id, s.members)).collect();
+    assert_eq!(stories, [(StoryId(0), vec!["flood-1", "flood-2", "flood-3"]), (StoryId(1), vec!["orchestra-1"])]);
 }
 
 #[test]
@@ -181,11 +322,17 @@ fn other_version_and_foreign_files_are_refused() {
         load_err(&bytes).kind(),
         ErrorKind::UnsupportedStateVersion { found, supported, .. } if *found == VERSION + 1 && *supported == VERSION
     ));
+    // The version before (1) is refused the same way.
+    bytes[8..12].copy_from_slice(&(VERSION - 1).to_le_bytes());
+    assert!(matches!(
+        load_err(&bytes).kind(),
+        ErrorKind::UnsupportedStateVersion { found, supported, .. } if *found == VERSION - 1 && *supported == VERSION
+    ));
     assert!(matches!(load_err(b"").kind(), ErrorKind::InvalidState { .. }));
     assert!(matches!(load_err(b"{\"id\": 1, \"text\": \"a json line\"}\n").kind(), ErrorKind::InvalidState { .. }));
     // A missing file is an I/O error naming it.
     let missing = std::env::temp_dir().join("samestory-no-such-state.idx");
-    let err = Detector::load(&missing).expect_err("missing file");
+    let err = Tracker::load(&missing).expect_err("missing file");
     assert!(matches!(err.kind(), ErrorKind::Io { path, .. } if path == &missing));
     assert!(err.to_string().contains("samestory-no-such-state.idx"));
 }
@@ -198,7 +345,7 @@ fn save_replaces_atomically_and_reports_unwritable_paths() {
     small.save(&path).unwrap();
     let big = filled(30);
     big.save(&path).unwrap();
-    assert_eq!(Detector::load(&path).unwrap().to_bytes(), big.to_bytes());
+    assert_eq!(Tracker::load(&path).unwrap().to_bytes(), big.to_bytes());
     // No temporary file is left behind by a completed save.
     let names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
@@ -207,7 +354,7 @@ fn save_replaces_atomically_and_reports_unwritable_paths() {
     let err = small.save(dir.join("missing/state.idx")).expect_err("missing folder");
     assert!(matches!(err.kind(), ErrorKind::Io { .. }), "{err}");
     assert!(err.to_string().contains("missing"));
-    assert_eq!(Detector::load(&path).unwrap().to_bytes(), big.to_bytes());
+    assert_eq!(Tracker::load(&path).unwrap().to_bytes(), big.to_bytes());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -271,7 +418,7 @@ fn killed_mid_save_leaves_the_previous_or_the_new_state() {
                 std::fs::remove_file(e.path()).unwrap();
             }
         }
-        let loaded = Detector::load(&path).unwrap_or_else(|e| panic!("round {round}: {e}")).to_bytes();
+        let loaded = Tracker::load(&path).unwrap_or_else(|e| panic!("round {round}: {e}")).to_bytes();
         if loaded == a {
             outcomes[0] += 1;
         } else if loaded == b {

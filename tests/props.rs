@@ -6,12 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use proptest::prelude::*;
-use samestory::cluster::{Linkage, cluster_labels};
 use samestory::hash::mix64;
 use samestory::lsh::{BandIndex, HammingIndex, LshParams, TermIndex, band_keys};
+use samestory::minhash::{MinHashKind, MinHasher};
 use samestory::shingle::{ShingleSet, hash_tokens};
+use samestory::simhash::{SimHash, SimHasher};
 use samestory::text::{normalize_into, tokens};
-use samestory::{DEFAULT_SEED, Date, Detector, Document, MinHashKind, MinHasher, SimHash, SimHasher};
+use samestory::{DEFAULT_SEED, Date, Detector, Document, Linkage, PairScores, ScoredPair, StoryId, Tracker};
 
 /// `default` cases, unless `PROPTEST_CASES` asks for another number.
 fn cases(default: u32) -> ProptestConfig {
@@ -574,18 +575,20 @@ proptest! {
 // Clustering
 // ---------------------------------------------------------------------------
 
-/// A random graph on `n ≤ 12` nodes with distinct weights in (0, 1), and a threshold.
+/// A random graph on `n ≤ 12` nodes with distinct weights in (0, 1), and a
+/// threshold. Weights are `f32` values (as `PairScores::similarity` holds
+/// them), widened to `f64` for the oracles.
 fn graph() -> impl Strategy<Value = (usize, Vec<(u32, u32, f64)>, f64)> {
     (1usize..=12).prop_flat_map(|n| {
         let pairs = n * (n - 1) / 2;
-        (Just(n), prop::collection::vec(prop::option::weighted(0.45, 0.0001f64..0.9999), pairs), 0.05f64..0.95)
+        (Just(n), prop::collection::vec(prop::option::weighted(0.45, 0.0001f32..0.9999), pairs), 0.05f64..0.95)
             .prop_map(|(n, ws, t)| {
                 let mut edges = Vec::new();
                 let mut k = 0;
                 for a in 0..n as u32 {
                     for b in a + 1..n as u32 {
                         if let Some(w) = ws[k] {
-                            edges.push((a, b, w));
+                            edges.push((a, b, f64::from(w)));
                         }
                         k += 1;
                     }
@@ -593,6 +596,20 @@ fn graph() -> impl Strategy<Value = (usize, Vec<(u32, u32, f64)>, f64)> {
                 (n, edges, t)
             })
     })
+}
+
+/// Cluster labels of `n` documents from weighted edges, through
+/// `Stages::cluster_component` (which replaced `cluster::cluster_labels`):
+/// each document weighs 1, each edge is a scored pair of similarity `w`,
+/// and the detector clusters at threshold `t` with `linkage` and no cohesion
+/// guard (the oracles below are plain single and average linkage).
+fn cluster_labels(n: usize, edges: &[(u32, u32, f64)], t: f64, linkage: Linkage) -> Vec<u32> {
+    let detector = Detector::builder().story_threshold(t).linkage(linkage).cohesion_guard(None).build().unwrap();
+    let pairs: Vec<ScoredPair> = edges
+        .iter()
+        .map(|&(a, b, w)| ScoredPair { a, b, scores: PairScores { similarity: w as f32, ..PairScores::default() } })
+        .collect();
+    detector.stages().cluster_component(&vec![1; n], &pairs).unwrap()
 }
 
 fn relabel_by_first_member(root: &[usize]) -> Vec<u32> {
@@ -836,8 +853,8 @@ proptest! {
         for i in 0..n {
             for j in i + 1..n {
                 if docs[i].text == docs[j].text && docs[i].text.split_whitespace().count() >= 30 {
-                    prop_assert!(c.scores(i, j).is_some(), "exact copies {} and {} never scored", i, j);
-                    prop_assert!(c.same_story(i, j), "exact copies {} and {} apart: {:?}", i, j, c.labels());
+                    prop_assert!(c.scores(i as u32, j as u32).is_some(), "exact copies {} and {} never scored", i, j);
+                    prop_assert!(c.same_story(i as u32, j as u32), "exact copies {} and {} apart: {:?}", i, j, c.labels());
                 }
             }
         }
@@ -857,7 +874,7 @@ proptest! {
         for p in c.pairs() {
             let s = &p.scores;
             prop_assert!(p.a < p.b && (p.b as usize) < n);
-            prop_assert_eq!(c.scores(p.b as usize, p.a as usize), Some(s));
+            prop_assert_eq!(c.scores(p.b, p.a), Some(s));
             prop_assert!((0.0..=1.0).contains(&s.jaccard), "{:?}", s);
             prop_assert!((0.0..=1.0).contains(&s.containment), "{:?}", s);
             prop_assert!((0.0..=1.0).contains(&s.jaccard_estimate), "{:?}", s);
@@ -868,7 +885,7 @@ proptest! {
             prop_assert!(s.similarity >= s.cosine, "no dates, so similarity >= cosine: {:?}", s);
             prop_assert!(s.similarity <= 1.0);
             if s.copy {
-                prop_assert!(s.similarity as f64 >= detector.story_threshold() - 1e-6, "{:?}", s);
+                prop_assert!(s.similarity as f64 >= detector.params().story.threshold - 1e-6, "{:?}", s);
             }
             let (a, b) = (p.a as usize, p.b as usize);
             if !docs[a].text.contains('\n') && !docs[b].text.contains('\n') {
@@ -895,10 +912,10 @@ proptest! {
     fn streaming_add_end_to_end(plans in prop::collection::vec(plan(), 1..14)) {
         let vocab = vocabulary();
         let docs = build_corpus(&vocab, &plans);
-        let mut detector = Detector::new();
+        let mut tracker = Tracker::new(Detector::new());
         let mut next_story = 0u64;
         for (i, doc) in docs.iter().enumerate() {
-            let a = detector.add(doc.clone()).unwrap();
+            let a = tracker.add(doc.clone()).unwrap();
             // Story ids are handed out in order and never reused.
             if a.new_story {
                 prop_assert_eq!(a.story.0, next_story);
@@ -916,10 +933,10 @@ proptest! {
                 prop_assert!(at.is_some_and(|p| p < i) && m.scores.similarity > 0.0);
                 // Merged stories live on in the surviving (oldest) id.
                 let now = if a.merged.contains(&m.story) { a.story } else { m.story };
-                prop_assert_eq!(detector.story_of(&m.id), Some(now));
+                prop_assert_eq!(tracker.story_of(&m.id), Some(now));
             }
             for g in &a.merged {
-                prop_assert!(*g > a.story && detector.story_members(*g).is_empty());
+                prop_assert!(*g > a.story && tracker.story(*g).is_none());
             }
             // An exact copy of an earlier non-empty document always finds a
             // match of similarity 1 (its original, or another copy of it).
@@ -933,16 +950,17 @@ proptest! {
                 );
             }
         }
-        prop_assert_eq!(detector.len(), docs.len());
+        prop_assert_eq!(tracker.len(), docs.len());
         // Stories partition the documents, members in insertion order.
         let mut seen = BTreeSet::new();
-        for (s, members) in detector.stories() {
+        for story in tracker.stories() {
+            let (s, members): (StoryId, Vec<&str>) = (story.id, story.members);
             prop_assert!(s.0 < next_story && !members.is_empty(), "story {} is empty", s);
             let positions: Vec<usize> = members.iter().map(|id| docs.iter().position(|d| d.id == *id).unwrap()).collect();
             prop_assert!(positions.windows(2).all(|w| w[0] < w[1]));
             for id in members {
                 prop_assert!(seen.insert(id.to_string()), "{} in two stories", id);
-                prop_assert_eq!(detector.story_of(id), Some(s));
+                prop_assert_eq!(tracker.story_of(id), Some(s));
             }
         }
         prop_assert_eq!(seen.len(), docs.len());

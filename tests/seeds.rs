@@ -8,7 +8,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use samestory::io::{ReadOptions, read_jsonl, read_txt_dir};
-use samestory::{Clustering, Detector, Document};
+use samestory::{Clustering, Detector, Document, Tracker};
 
 const SEED_IDS: [&str; 2] = ["000_9a7db994ef940da5.txt", "001_6a2f0ebee5de1c9f.txt"];
 
@@ -32,13 +32,13 @@ fn demo_articles() -> Vec<Document> {
     corpus.docs
 }
 
-fn position(docs: &[Document], id: &str) -> usize {
-    docs.iter().position(|d| d.id == id).unwrap_or_else(|| panic!("no document {id:?}"))
+fn position(docs: &[Document], id: &str) -> u32 {
+    docs.iter().position(|d| d.id == id).unwrap_or_else(|| panic!("no document {id:?}")) as u32
 }
 
 /// The ids in the cluster of document `i`.
-fn cluster_ids<'a>(c: &Clustering, docs: &'a [Document], i: usize) -> Vec<&'a str> {
-    c.clusters()[c.labels()[i] as usize].iter().map(|&m| docs[m as usize].id.as_str()).collect()
+fn cluster_ids<'a>(c: &Clustering, docs: &'a [Document], i: u32) -> Vec<&'a str> {
+    c.clusters()[c.labels()[i as usize] as usize].iter().map(|&m| docs[m as usize].id.as_str()).collect()
 }
 
 /// The seeds followed by the demo articles, clustered in one batch.
@@ -118,17 +118,17 @@ fn demo_ferry_reports_are_one_story() {
 }
 
 /// Adds the seeds, then the articles, one at a time in file order.
-fn demo_streaming() -> (Detector, Vec<samestory::Assignment>) {
-    let mut detector = Detector::new();
-    let assignments = seeds().into_iter().chain(demo_articles()).map(|d| detector.add(d).unwrap()).collect();
-    (detector, assignments)
+fn demo_streaming() -> (Tracker, Vec<samestory::Assignment>) {
+    let mut tracker = Tracker::new(Detector::new());
+    let assignments = seeds().into_iter().chain(demo_articles()).map(|d| tracker.add(d).unwrap()).collect();
+    (tracker, assignments)
 }
 
 #[test]
 fn seeds_share_a_story_when_streaming() {
-    let (detector, assignments) = demo_streaming();
-    let story = detector.story_of(SEED_IDS[0]).unwrap();
-    assert_eq!(detector.story_of(SEED_IDS[1]), Some(story));
+    let (tracker, assignments) = demo_streaming();
+    let story = tracker.story_of(SEED_IDS[0]).unwrap();
+    assert_eq!(tracker.story_of(SEED_IDS[1]), Some(story));
     assert!(assignments[0].new_story);
     assert!(!assignments[1].new_story, "the second seed should join the first: {:?}", assignments[1]);
     assert_eq!(assignments[1].matches[0].id, SEED_IDS[0]);
@@ -136,9 +136,9 @@ fn seeds_share_a_story_when_streaming() {
 
 #[test]
 fn seeds_story_is_exactly_the_seeds_when_streaming() {
-    let (detector, _) = demo_streaming();
-    let story = detector.story_of(SEED_IDS[0]).unwrap();
-    assert_eq!(detector.story_members(story), SEED_IDS, "nothing else joins the seeds' story");
+    let (tracker, _) = demo_streaming();
+    let story = tracker.story_of(SEED_IDS[0]).unwrap();
+    assert_eq!(tracker.story(story).unwrap().members, SEED_IDS, "nothing else joins the seeds' story");
 }
 
 fn gva_dev() -> Option<PathBuf> {
@@ -162,18 +162,25 @@ fn seeds_stay_a_pair_inside_gva_dev() {
     let n = docs.len();
     docs.extend(seeds());
     let c = Detector::new().cluster(&docs).unwrap();
-    assert_eq!(cluster_ids(&c, &docs, n), SEED_IDS, "the seeds' cluster among {n} GVA pages");
+    assert_eq!(cluster_ids(&c, &docs, n as u32), SEED_IDS, "the seeds' cluster among {n} GVA pages");
 }
 
 /// On the demo corpus, streaming gives exactly the batch clusters.
 #[test]
 fn demo_stream_equals_batch() {
     let (docs, c) = demo_batch();
-    let (detector, _) = demo_streaming();
+    let (tracker, _) = demo_streaming();
     for (i, a) in docs.iter().enumerate() {
         for (j, b) in docs.iter().enumerate().skip(i + 1) {
-            let stream = detector.story_of(&a.id) == detector.story_of(&b.id);
-            assert_eq!(stream, c.same_story(i, j), "{} and {}: stream {stream}, batch {}", a.id, b.id, !stream);
+            let stream = tracker.story_of(&a.id) == tracker.story_of(&b.id);
+            assert_eq!(
+                stream,
+                c.same_story(i as u32, j as u32),
+                "{} and {}: stream {stream}, batch {}",
+                a.id,
+                b.id,
+                !stream
+            );
         }
     }
 }
@@ -189,13 +196,13 @@ fn undated_seed_moves_out_of_an_older_story_when_its_date_arrives() {
     let shoigu = articles.iter().find(|d| d.id == "kim-shoigu-pyongyang-july").expect("demo article").clone();
     let seeds = seeds();
     assert!(seeds[0].date.is_none());
-    let mut d = Detector::new();
+    let mut d = Tracker::new(Detector::new());
     let july = d.add(shoigu).unwrap();
     let first = d.add(seeds[0].clone()).unwrap();
     assert_eq!(first.story, july.story, "without a date the seed page joins the July story: {first:?}");
     let second = d.add(seeds[1].clone()).unwrap();
     assert_eq!(second.split_off.len(), 1, "{second:?}");
     assert_eq!(second.story, second.split_off[0]);
-    assert_eq!(d.story_members(second.story), SEED_IDS);
-    assert_eq!(d.story_members(july.story), ["kim-shoigu-pyongyang-july"], "the July story keeps its id");
+    assert_eq!(d.story(second.story).unwrap().members, SEED_IDS);
+    assert_eq!(d.story(july.story).unwrap().members, ["kim-shoigu-pyongyang-july"], "the July story keeps its id");
 }
