@@ -7,7 +7,7 @@
 //! | `evaluate` | clusters a labelled set and scores it against the gold labels |
 //! | `copyset` | generates a copy-level set from real texts and scores samestory on it |
 //! | `bench_corpus` | end-to-end benchmark on a generated corpus (or a JSON Lines file) |
-//! | `bench_live` | `add` throughput and latency of the live detector, save and load |
+//! | `bench_live` | `add` throughput and latency of a `Tracker`, save and load |
 //! | `bench_signatures` | the copy-level core on one core, as the peers' runners measure it |
 //!
 //! Run one with `cargo run --release -p samestory-tools --bin NAME -- ARGS`;
@@ -19,113 +19,106 @@
 pub mod eval;
 
 /// The batch pipeline, stage by stage, as `evaluate` and `bench_corpus` run
-/// it (each stage timed or inspected on its own). The one place the tools
-/// call the stages of [`Detector`](samestory::Detector); the types they pass
-/// between stages are re-exported here.
+/// it (each stage timed or inspected on its own), through the library's
+/// public stages ([`samestory::stages::Stages`]). The one place the tools
+/// call the stages of a [`Detector`](samestory::Detector); the types they
+/// pass between stages are re-exported here.
 pub mod pipeline {
     use std::path::Path;
 
     use samestory::io::ReadOptions;
     use samestory::{Clustering, Detector, Document, Error};
 
-    pub use samestory::{CorpusStats, Duplicates, Features, LearnedFile, ScoredPair, TokenizedFile};
+    pub use samestory::{CorpusStats, Features, ScoredPair};
 
     /// Corpus statistics of `docs` (not yet compacted).
-    #[must_use]
-    pub fn learn(detector: &Detector, docs: &[Document]) -> CorpusStats {
-        detector.learn(docs)
+    ///
+    /// # Errors
+    ///
+    /// A document too large, or too many documents.
+    pub fn learn(detector: &Detector, docs: &[Document]) -> Result<CorpusStats, Error> {
+        detector.stages().learn(docs)
     }
 
     /// Features of `docs` against `stats`.
-    #[must_use]
-    pub fn features(detector: &Detector, docs: &[Document], stats: &CorpusStats) -> Vec<Features> {
-        detector.features(docs, stats)
+    ///
+    /// # Errors
+    ///
+    /// As [`learn`].
+    pub fn features(detector: &Detector, docs: &[Document], stats: &CorpusStats) -> Result<Vec<Features>, Error> {
+        detector.stages().features(docs, stats)
     }
 
-    /// A JSON Lines file read once: statistics learned, each document's
-    /// tokens kept and its text dropped.
+    /// Everything after the features, as [`Detector::cluster`] runs it
+    /// (exact duplicates collapsed, candidates, scores, date inheritance,
+    /// clustering): `ids` names the documents of `feats`, `corpus_docs` is
+    /// the number of documents the statistics were learned from.
+    ///
+    /// # Errors
+    ///
+    /// `ids` and `feats` of different lengths, a repeated id, too many documents.
+    pub fn cluster_features(
+        detector: &Detector,
+        ids: Vec<String>,
+        feats: Vec<Features>,
+        corpus_docs: u64,
+    ) -> Result<Clustering, Error> {
+        detector.stages().cluster_features(ids, feats, corpus_docs)
+    }
+
+    /// A JSON Lines file clustered end to end, read once (each document's
+    /// tokens kept while learning, its text dropped), as
+    /// [`Detector::cluster_file`] does.
     ///
     /// # Errors
     ///
     /// Those of reading the file (I/O, a malformed line, a document too large).
-    pub fn tokenize_file(detector: &Detector, path: &Path, opts: ReadOptions) -> Result<TokenizedFile, Error> {
-        detector.tokenize_file(path, opts)
-    }
-
-    /// Features from the tokens kept by [`tokenize_file`], with what is left
-    /// of the file (ids, statistics, size).
-    #[must_use]
-    pub fn features_tokenized(detector: &Detector, file: TokenizedFile) -> (Vec<Features>, LearnedFile) {
-        detector.features_tokenized(file)
-    }
-
-    /// Exact duplicates collapsed: the representatives' features and the map
-    /// back to every document.
-    #[must_use]
-    pub fn collapse_duplicates(detector: &Detector, feats: Vec<Features>) -> (Vec<Features>, Duplicates) {
-        detector.collapse_duplicates(feats)
-    }
-
-    /// Candidate pairs among the (collapsed) features of a corpus of
-    /// `corpus_docs` documents.
-    #[must_use]
-    pub fn candidate_pairs(detector: &Detector, feats: &[Features], corpus_docs: u64) -> Vec<(u32, u32)> {
-        detector.candidate_pairs(feats, corpus_docs)
-    }
-
-    /// The scores of the candidate pairs.
-    #[must_use]
-    pub fn score_pairs(detector: &Detector, feats: &[Features], pairs: &[(u32, u32)]) -> Vec<ScoredPair> {
-        detector.score_pairs(feats, pairs)
-    }
-
-    /// Dates inherited from very similar dated documents, and the pairs
-    /// rescored with them.
-    pub fn inherit_dates(detector: &Detector, feats: &mut [Features], scored: &mut [ScoredPair]) {
-        detector.inherit_dates(feats, scored);
-    }
-
-    /// The clustering of every document from the collapsed features and
-    /// their scored pairs.
-    #[must_use]
-    pub fn cluster_collapsed(
-        detector: &Detector,
-        dups: &Duplicates,
-        feats: Vec<Features>,
-        scored: Vec<ScoredPair>,
-    ) -> Clustering {
-        detector.cluster_collapsed(dups, feats, scored)
+    pub fn cluster_file(detector: &Detector, path: &Path, opts: ReadOptions) -> Result<Clustering, Error> {
+        detector.cluster_file(path, opts)
     }
 
     /// The whole batch pipeline on documents held in memory, stage by stage
     /// (statistics compacted, as [`Detector::cluster`] does): the clustering
-    /// and the number of candidate pairs.
-    #[must_use]
-    pub fn cluster_in_stages(detector: &Detector, docs: &[Document]) -> (Clustering, usize) {
-        let mut stats = learn(detector, docs);
+    /// and the number of candidate pairs scored.
+    ///
+    /// # Errors
+    ///
+    /// As [`learn`] and [`cluster_features`] (a repeated id).
+    pub fn cluster_in_stages(detector: &Detector, docs: &[Document]) -> Result<(Clustering, usize), Error> {
+        let mut stats = learn(detector, docs)?;
         stats.compact();
-        let feats = features(detector, docs, &stats);
-        let (mut feats, dups) = collapse_duplicates(detector, feats);
-        let pairs = candidate_pairs(detector, &feats, stats.docs());
-        let mut scored = score_pairs(detector, &feats, &pairs);
-        inherit_dates(detector, &mut feats, &mut scored);
-        (cluster_collapsed(detector, &dups, feats, scored), pairs.len())
+        let feats = features(detector, docs, &stats)?;
+        let corpus_docs = stats.docs();
+        drop(stats);
+        let ids = docs.iter().map(|d| d.id.clone()).collect();
+        let clustering = cluster_features(detector, ids, feats, corpus_docs)?;
+        let candidates = candidate_pairs(&clustering).count();
+        Ok((clustering, candidates))
     }
 
-    /// The memory the features hold, in bytes (fingerprints, MinHash slots,
-    /// profile, rare terms, and the struct itself).
+    /// Is `p` an exact duplicate paired with its representative (not a
+    /// candidate pair)? [`Clustering::pairs`] lists those too.
     #[must_use]
-    pub fn feature_bytes(feats: &[Features]) -> usize {
-        feats
-            .iter()
-            .map(|f| {
-                4 * f.shingles.len()
-                    + 4 * f.minhash.slots().len()
-                    + 12 * f.profile.len()
-                    + std::mem::size_of_val(&f.rare[..])
-                    + std::mem::size_of::<Features>()
-            })
-            .sum()
+    pub fn is_duplicate_pair(clustering: &Clustering, p: &ScoredPair) -> bool {
+        p.a != p.b && clustering.representative(p.b) == Some(p.a)
+    }
+
+    /// The candidate pairs that were scored, sorted by `(a, b)`:
+    /// [`Clustering::pairs`] without each exact duplicate paired with its
+    /// representative.
+    pub fn candidate_pairs(clustering: &Clustering) -> impl Iterator<Item = &ScoredPair> + '_ {
+        clustering.pairs().iter().filter(move |p| !is_duplicate_pair(clustering, p))
+    }
+
+    /// The size of the features as bytes
+    /// ([`Stages::features_to_bytes`](samestory::stages::Stages::features_to_bytes)):
+    /// fingerprints, MinHash slots, profile and rare terms (with their
+    /// weights), date and counts. The features are opaque, so this stands
+    /// for the memory they hold.
+    #[must_use]
+    pub fn feature_bytes(detector: &Detector, feats: &[Features]) -> usize {
+        let stages = detector.stages();
+        feats.iter().map(|f| stages.features_to_bytes(f).len()).sum()
     }
 }
 

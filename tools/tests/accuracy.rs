@@ -4,7 +4,7 @@
 //! small margin, and group the two seed reports together and alone.
 //!
 //! Batch equals stream, within a documented bound: adding the same
-//! documents one at a time in date order (`Detector::add`) must give stories
+//! documents one at a time in date order (`Tracker::add`) must give stories
 //! with ARI ≥ 0.85 against the batch clusters and pairwise F1 against the
 //! gold labels at most 0.04 below the batch's (measured with the defaults:
 //! ARI 0.913 / 0.938 / 0.964 and F1 −0.036 / +0.004 / −0.036 on ecbplus /
@@ -20,7 +20,7 @@
 use std::path::PathBuf;
 
 use samestory::io::{ReadOptions, read_path};
-use samestory::{Detector, Document};
+use samestory::{Detector, Document, Tracker};
 use samestory_tools::eval::score_labels;
 use samestory_tools::paths;
 
@@ -71,10 +71,10 @@ fn run(set: &str) -> Option<f64> {
 
     // The same documents as a stream in date order (given, else found in the
     // text; undated last), each group in input order.
-    let key = |d: &Document| d.date.or_else(|| samestory::text::date::find_date(&d.text));
+    let key = |d: &Document| d.date.or_else(|| samestory::text::find_date(&d.text));
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by_key(|&i| key(&docs[i]).map_or((1, 0), |d| (0, d.days())));
-    let mut live = Detector::new();
+    let mut live = Tracker::new(Detector::new());
     for &i in &order {
         live.add(docs[i].clone()).unwrap();
     }

@@ -11,22 +11,28 @@
 //! of documents belong to planted near-duplicate groups of 2–5 (word
 //! substitutions, a dropped or moved sentence, site chrome added), and 30 %
 //! of the rest carry shared chrome too. Or reads a JSONL file (`--input`).
-//! Runs the whole default pipeline — reading JSONL and statistics, features
-//! (a file is read once, as `Detector::cluster_file` does: learning keeps
-//! each document's tokens, not its text, and the features are built from
-//! them; the generated corpus is serialized, parsed, learned and kept in
-//! memory, as with `Detector::learn` then `Detector::features`), candidates, scoring,
-//! clustering, writing one `{"id","cluster"}` line per document to a
-//! buffer — and prints the time of each stage, docs/s, MB/s, peak RSS,
-//! bytes per document, and the recall of the planted pairs.
+//! Runs the whole default pipeline — reading JSONL and statistics, features,
+//! candidates, scoring, clustering, writing one `{"id","cluster"}` line per
+//! document to a buffer — and prints the time of each stage, docs/s, MB/s,
+//! the candidate pairs and stories, peak RSS, bytes per document, and the
+//! recall of the planted pairs.
+//!
+//! The generated corpus is serialized, parsed, learned and kept in memory,
+//! then run through the library's public stages (`Detector::stages`):
+//! `learn`, `features`, then `cluster_features` as one timed stage
+//! (duplicates, candidates, scoring, clustering). A file (`--input`) is
+//! clustered by `Detector::cluster_file`, timed end to end: it is read
+//! once, learning keeps each document's tokens, not its text, and the
+//! features are built from them.
 
 use std::fmt::Write as _;
+use std::io::BufRead as _;
 use std::time::Instant;
 
 use samestory::io::{ReadOptions, read_jsonl};
 use samestory::{Date, Detector, Document};
 use samestory_tools::output::push_label_line;
-use samestory_tools::pipeline::{self, LearnedFile};
+use samestory_tools::pipeline;
 use samestory_tools::rng::{Rng as _, SplitMix64};
 use samestory_tools::sys::{cpu_seconds, peak_rss_mb, rss_mb};
 
@@ -251,7 +257,7 @@ fn main() {
         let s = t.elapsed().as_secs_f64();
         let cpu = cpu_seconds();
         println!(
-            "  {name:<17} {s:>8.3} s   CPU {:>7.1} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
+            "  {name:<32} {s:>8.3} s   CPU {:>7.1} s   RSS now {:>6.0} MB, peak so far {:>6.0} MB",
             cpu - cpu_at.replace(cpu),
             rss_mb("VmRSS:").unwrap_or(0.0),
             rss_mb("VmHWM:").unwrap_or(0.0)
@@ -259,43 +265,24 @@ fn main() {
         s
     };
     let t = Instant::now();
-    // From a file, the text is never held: it is read once, its tokens kept
-    // (`Detector::tokenize_file`, then `Detector::features_tokenized`, as
-    // `Detector::cluster_file` does); a generated corpus is in memory
-    // already: parsed, then learned.
-    // `ids` from a file; the documents themselves when generated (their ids are read from them).
-    let (ids, corpus_docs, text_bytes, feats, mut total, held) = match &input {
+    // From a file, the text is never held: `Detector::cluster_file` reads it
+    // once, keeping each document's tokens, not its text, and clusters it;
+    // timed end to end. A generated corpus is in memory already: parsed and
+    // learned, then its features and the rest of the pipeline
+    // (`Stages::cluster_features`: duplicates, candidates, scoring, clustering).
+    let (clustering, mut total, feature_bytes, held) = match &input {
         Some(path) => {
-            let mut file =
-                pipeline::tokenize_file(&detector, path.as_ref(), ReadOptions::default()).expect("valid corpus");
-            let text_bytes = file.text_bytes as usize;
-            println!(
-                "{} documents, {:.1} MB of text (generated in {gen_s:.1} s)",
-                file.ids.len(),
-                text_bytes as f64 / 1e6
-            );
-            let mut total = stage("read + statistics", t);
-            println!(
-                "  ({} MB of tokens kept, {:.0} bytes/document)",
-                file.token_bytes() / 1_000_000,
-                file.token_bytes() as f64 / file.ids.len().max(1) as f64
-            );
-            let t = Instant::now();
-            file.stats.compact();
-            total += stage("compact stats", t);
-            println!("  ({} distinct terms)", file.stats.vocabulary());
-            let t = Instant::now();
-            let (feats, learned) = pipeline::features_tokenized(&detector, file);
-            total += stage("features", t);
-            // The statistics are not needed after the features (`Detector::cluster_file` frees them too).
-            let LearnedFile { ids, stats, .. } = learned;
-            (ids, stats.docs(), text_bytes, feats, total, Vec::new())
+            let clustering =
+                pipeline::cluster_file(&detector, path.as_ref(), ReadOptions::default()).expect("valid corpus");
+            let total = stage("read + cluster_file", t);
+            println!("{} documents, {text_mb:.1} MB of JSON Lines (generated in {gen_s:.1} s)", clustering.len());
+            (clustering, total, None, Vec::new())
         }
         None => {
             let corpus =
                 read_jsonl(jsonl.as_bytes(), "corpus.jsonl".as_ref(), ReadOptions::default()).expect("valid corpus");
             drop(jsonl);
-            let mut stats = pipeline::learn(&detector, &corpus.docs);
+            let mut stats = pipeline::learn(&detector, &corpus.docs).expect("valid corpus");
             let docs: Vec<Document> = corpus.docs;
             let text_bytes: usize = docs.iter().map(Document::size).sum();
             println!("{} documents, {:.1} MB of text (generated in {gen_s:.1} s)", docs.len(), text_bytes as f64 / 1e6);
@@ -305,40 +292,30 @@ fn main() {
             stats.compact();
             total += stage("compact stats", t);
             let t = Instant::now();
-            let feats = pipeline::features(&detector, &docs, &stats);
+            let feats = pipeline::features(&detector, &docs, &stats).expect("valid corpus");
             total += stage("features", t);
+            // Measured between stages, its CPU time charged to none.
+            let feature_bytes = pipeline::feature_bytes(&detector, &feats);
+            cpu_at.set(cpu_seconds());
+            // The statistics are not needed after the features (`Detector::cluster` frees them too).
+            let corpus_docs = stats.docs();
+            drop(stats);
+            let t = Instant::now();
+            let ids = docs.iter().map(|d| d.id.clone()).collect();
+            let clustering = pipeline::cluster_features(&detector, ids, feats, corpus_docs).expect("valid corpus");
+            total += stage("candidates + scoring + clustering", t);
             // The documents stay in memory to the end, as with `Detector::cluster`.
-            (Vec::new(), stats.docs(), text_bytes, feats, total, docs)
+            (clustering, total, Some(feature_bytes), docs)
         }
     };
-    let id_list: Vec<&str> = if held.is_empty() {
-        ids.iter().map(String::as_str).collect()
-    } else {
-        held.iter().map(|d| d.id.as_str()).collect()
-    };
-    let n = id_list.len();
-    let t = Instant::now();
-    let (mut feats, dups) = pipeline::collapse_duplicates(&detector, feats);
-    total += stage("duplicates", t);
-    let t = Instant::now();
-    let pairs = pipeline::candidate_pairs(&detector, &feats, corpus_docs);
-    total += stage("candidates", t);
-    let t = Instant::now();
-    let mut scored = pipeline::score_pairs(&detector, &feats, &pairs);
-    drop(pairs);
-    pipeline::inherit_dates(&detector, &mut feats, &mut scored);
-    total += stage("scoring", t);
-    let feature_bytes = pipeline::feature_bytes(&feats);
-    let n_pairs = scored.len();
-    let t = Instant::now();
-    let clustering = pipeline::cluster_collapsed(&detector, &dups, feats, scored);
-    total += stage("clustering", t);
+    let n = clustering.len();
     let t = Instant::now();
     let mut out = String::with_capacity(n * 24);
-    for (id, &l) in id_list.iter().zip(clustering.labels()) {
+    for (id, &l) in clustering.ids().iter().zip(clustering.labels()) {
         push_label_line(&mut out, id, l);
     }
     total += stage("output", t);
+    let n_pairs = pipeline::candidate_pairs(&clustering).count();
     println!(
         "total {total:.2} s: {:.0} docs/s, {:.1} MB/s; {} candidate pairs ({:.1} per document); {} stories",
         n as f64 / total,
@@ -348,13 +325,23 @@ fn main() {
         clustering.stories().count()
     );
     let rss = peak_rss_mb().unwrap_or(0.0);
+    // The text size of a file (text and titles, as `Document::size` counts
+    // them), read again line by line now that the memory is measured.
+    let text_bytes = match &input {
+        Some(path) => file_text_bytes(path),
+        None => held.iter().map(Document::size).sum(),
+    };
+    drop(held);
+    let features = match feature_bytes {
+        Some(b) => format!("features {:.0} bytes/document as bytes", b as f64 / n as f64),
+        None => "features not measured (built inside cluster_file)".to_string(),
+    };
     println!(
-        "peak RSS {rss:.0} MB ({:.0} MB before the pipeline, text {:.0} MB, {}); features {:.0} bytes/document; \
+        "peak RSS {rss:.0} MB ({:.0} MB before the pipeline, text {:.0} MB, {}); {features}; \
          peak RSS {:.0} bytes/document in all, {:.0} beyond the text",
         rss_before,
         text_bytes as f64 / 1e6,
         if input.is_some() { "read once from the file, never held" } else { "held in memory" },
-        feature_bytes as f64 / n as f64,
         rss * 1_048_576.0 / n as f64,
         ((rss - text_bytes as f64 / 1e6 / 1.048_576) * 1_048_576.0 / n as f64).max(0.0)
     );
@@ -363,11 +350,12 @@ fn main() {
         for g in &groups {
             for (k, &a) in g.iter().enumerate() {
                 for &b in &g[k + 1..] {
+                    let (a, b) = (a as u32, b as u32);
                     planted += 1;
                     found += usize::from(clustering.same_story(a, b));
                     if let Some(s) = clustering.scores(a, b) {
                         candidate += 1;
-                        above += usize::from(f64::from(s.similarity) >= detector.story_threshold());
+                        above += usize::from(f64::from(s.similarity) >= detector.params().story.threshold);
                     }
                 }
             }
@@ -381,4 +369,20 @@ fn main() {
         );
     }
     std::hint::black_box(out);
+}
+
+/// Bytes of text and titles in a JSON Lines file (`Document::size` of each
+/// document), one line at a time.
+fn file_text_bytes(path: &str) -> usize {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut total = 0;
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.unwrap_or_else(|e| panic!("{path}: {e}"));
+        if line.trim().is_empty() {
+            continue;
+        }
+        let corpus = read_jsonl(line.as_bytes(), path.as_ref(), ReadOptions::default()).expect("valid corpus");
+        total += corpus.docs.iter().map(Document::size).sum::<usize>();
+    }
+    total
 }

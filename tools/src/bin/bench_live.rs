@@ -1,4 +1,4 @@
-//! Live tracking benchmark: `add` throughput and latency while the detector
+//! Live tracking benchmark: `add` throughput and latency while a `Tracker`
 //! holds a sliding window of documents, and the cost of saving and loading
 //! that state.
 //!
@@ -7,7 +7,7 @@
 //! cargo run --release -p samestory-tools --bin bench_live -- bench-out/live.jsonl [--hold 100000] [--measure 10000]
 //! ```
 //!
-//! Fills a default detector (plus `retention_documents = hold`) with the
+//! Fills a tracker with the default parameters (plus `retention_documents = hold`) with the
 //! first `hold` documents of the JSONL file, one `add` at a time, then adds
 //! `measure` more, each of which evicts the oldest document, so every
 //! measured `add` runs against `hold` documents held. Prints fill and steady
@@ -17,8 +17,8 @@
 
 use std::time::Instant;
 
-use samestory::Detector;
 use samestory::io::{ReadOptions, read_path};
+use samestory::{Detector, Tracker};
 use samestory_tools::sys::rss_mb;
 
 fn main() {
@@ -49,7 +49,7 @@ fn main() {
         std::process::exit(2);
     }
     let bytes: usize = docs[..hold + measure].iter().map(|d| d.size()).sum();
-    let mut det = Detector::builder().retention_documents(Some(hold)).build().expect("valid parameters");
+    let mut det = Tracker::new(Detector::builder().retention_documents(Some(hold)).build().expect("valid parameters"));
     let rss0 = rss_mb("VmRSS:").unwrap_or(0.0);
     let mut it = docs.into_iter();
     let t = Instant::now();
@@ -98,7 +98,7 @@ fn main() {
     let save = t.elapsed().as_secs_f64();
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let t = Instant::now();
-    let loaded = Detector::load(&file).expect("load");
+    let loaded = Tracker::load(&file).expect("load");
     let load = t.elapsed().as_secs_f64();
     assert_eq!(loaded.len(), det.len());
     println!(

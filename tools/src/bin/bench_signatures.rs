@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use samestory::lsh::{BandIndex, LshParams, band_keys};
+use samestory::minhash::{MinHashKind, MinHasher};
 use samestory::shingle::{hash_tokens, shingle_hashes};
-use samestory::{MinHashKind, MinHasher};
 use samestory_tools::sys::cpu_seconds;
 
 fn main() {

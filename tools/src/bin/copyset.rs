@@ -27,8 +27,8 @@ use std::process::ExitCode;
 use samestory::io::{ReadOptions, read_path};
 use samestory::{Date, Detector, Document};
 use samestory_tools::eval::score_labels;
-use samestory_tools::paths;
 use samestory_tools::rng::{MixedLcg, Rng as _};
+use samestory_tools::{paths, pipeline};
 
 struct Chrome {
     header: &'static [&'static str],
@@ -302,7 +302,8 @@ fn run() -> Result<(), String> {
     let clustering = detector.cluster(&blind).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     let s = score_labels(&gold, clustering.labels()).map_err(|e| e.to_string())?;
-    let copies = clustering.pairs().iter().filter(|p| p.scores.copy).count();
+    // Candidate pairs judged copies (exact duplicates paired with their representatives left out, as before).
+    let copies = pipeline::candidate_pairs(&clustering).filter(|p| p.scores.copy).count();
     println!(
         "copy-level set: {} documents ({n_sources} originals with reprints, {n_sources} negatives in the same chromes), {:.2} s, {:.0} docs/s",
         docs.len(),

@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p samestory-tools --bin evaluate -- GOLD.jsonl [--mix-seeds] [--sweep] [--threshold T]
 //!                                                         [--no-dates] [--linkage average|single] [--pred OUT.jsonl]
-//!                                                         [--set PARAM=VALUE ...] [--stream]
+//!                                                         [--set PARAM=VALUE ...] [--stream] [--dump-pairs OUT.tsv]
 //! ```
 //!
 //! GOLD is JSON Lines with `id`, `cluster`, `text` and optional `title`,
@@ -18,15 +18,24 @@
 //! metrics over a range of story thresholds from one scoring pass.
 //! `--stream` also adds the documents one at a time in date order (the given
 //! date, else the one found in the text; undated documents last, each group
-//! in input order) to a live detector and reports its stories against the
+//! in input order) to a `Tracker` and reports its stories against the
 //! gold labels and against the batch clusters, with the latency of `add`.
+//!
+//! `--set NAME=VALUE` sets any parameter by its builder setter's name
+//! (`Params::set`, names in `Params::NAMES`; `none` for an optional value,
+//! `RATIO,MIN_SIZE` for `cohesion_guard`), after `--threshold`, `--linkage`
+//! and `--no-dates`; `cohesion_ratio` and `cohesion_min_size` set one half
+//! of the cohesion guard. An unknown name is an error naming it.
+//! `--dump-pairs` writes the candidate pairs scored (ids, similarity,
+//! cosine, Jaccard, containment, SimHash distance, days apart, copy), one a
+//! line; exact duplicates paired with their representatives are left out.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use samestory::io::{ReadOptions, read_path};
-use samestory::{Detector, Document, Linkage};
+use samestory::{CohesionGuard, Detector, Document, Linkage, Params, Tracker};
 use samestory_tools::eval::{Scores, score_labels};
 use samestory_tools::output::push_label_line;
 use samestory_tools::{out, pipeline, seeds};
@@ -61,6 +70,24 @@ fn gold_labels(path: &PathBuf, ids: &[String]) -> Result<Vec<String>, String> {
         by_id.insert(id, cluster);
     }
     ids.iter().map(|id| by_id.get(id).cloned().ok_or_else(|| format!("no gold label for {id:?}"))).collect()
+}
+
+/// Sets one parameter by its builder setter's name ([`Params::set`], every
+/// parameter), or one half of the cohesion guard: `cohesion_ratio` and
+/// `cohesion_min_size` keep the other half (the default's when the guard is off).
+fn set_param(params: &mut Params, name: &str, value: &str) -> Result<(), String> {
+    let guard = params.story.cohesion_guard.unwrap_or_default();
+    let g = match name {
+        "cohesion_ratio" => {
+            CohesionGuard { ratio: value.parse().map_err(|_| format!("{value:?} is not a number"))?, ..guard }
+        }
+        "cohesion_min_size" => {
+            CohesionGuard { min_size: value.parse().map_err(|_| format!("{value:?} is not a count"))?, ..guard }
+        }
+        _ => return params.set(name, value).map_err(|e| e.to_string()),
+    };
+    params.story.cohesion_guard = Some(g);
+    Ok(())
 }
 
 fn run() -> Result<(), String> {
@@ -106,57 +133,22 @@ fn run() -> Result<(), String> {
     if mix {
         docs.extend(seeds::documents());
     }
-    let mut b = Detector::builder();
-    b.linkage(linkage);
+    let mut params = Params::default();
+    params.story.linkage = linkage;
     if let Some(t) = threshold {
-        b.story_threshold(t);
+        params.story.threshold = t;
     }
     if no_dates {
-        b.date_window_days(None);
+        params.dates.window_days = None;
     }
-    let mut guard: Option<samestory::CohesionGuard> = Some(samestory::CohesionGuard::default());
     for kv in &sets {
         let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set {kv}: expected name=value"))?;
-        let f = || v.parse::<f64>().map_err(|_| format!("--set {k}: {v:?} is not a number"));
-        let u = || v.parse::<usize>().map_err(|_| format!("--set {k}: {v:?} is not a count"));
-        match k {
-            "story_threshold" => b.story_threshold(f()?),
-            "profile_terms" => b.profile_terms(u()?),
-            "candidate_budget" => b.candidate_budget(u()?),
-            "candidate_limit" => b.candidate_limit(u()?),
-            "candidate_min_overlap" => b.candidate_min_overlap(f()?),
-            "candidate_terms" => b.candidate_terms(u()?),
-            "title_weight" => b.title_weight(f()?),
-            "name_boost" => b.name_boost(f()?),
-            "number_boost" => b.number_boost(f()?),
-            "inherit_date_similarity" => b.inherit_date_similarity(if v == "none" { None } else { Some(f()?) }),
-            "outside_window_factor" => b.outside_window_factor(f()?),
-            "date_window_days" => b.date_window_days(Some(u()? as u32)),
-            "remove_boilerplate" => b.remove_boilerplate(v == "true"),
-            "boilerplate_min_docs" => b.boilerplate_min_docs(u()? as u32),
-            "boilerplate_max_tokens" => b.boilerplate_max_tokens(u()?),
-            "candidate_df_fraction" => b.candidate_df_fraction(f()?),
-            "copy_threshold" => b.copy_threshold(f()?),
-            "containment_threshold" => b.containment_threshold(f()?),
-            "shingle_size" => b.shingle_size(u()?),
-            "cohesion_guard" if v == "none" => b.cohesion_guard(None),
-            "cohesion_ratio" => {
-                let g = samestory::CohesionGuard { ratio: f()?, ..guard.unwrap_or_default() };
-                guard = Some(g);
-                b.cohesion_guard(guard)
-            }
-            "cohesion_min_size" => {
-                let g = samestory::CohesionGuard { min_size: u()? as u32, ..guard.unwrap_or_default() };
-                guard = Some(g);
-                b.cohesion_guard(guard)
-            }
-            _ => return Err(format!("--set: unknown parameter {k}")),
-        };
+        set_param(&mut params, k, v).map_err(|e| format!("--set {kv}: {e}"))?;
     }
-    let detector = b.build().map_err(|e| e.to_string())?;
+    let detector = Detector::builder().params(params).build().map_err(|e| e.to_string())?;
+    let (linkage, threshold) = (detector.params().story.linkage, detector.params().story.threshold);
     let start = Instant::now();
-    let (clustering, candidates) = pipeline::cluster_in_stages(&detector, &docs);
-    let scored = clustering.pairs();
+    let (clustering, candidates) = pipeline::cluster_in_stages(&detector, &docs).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
     let n = docs.len();
     let all_pairs = n as f64 * (n as f64 - 1.0) / 2.0;
@@ -175,7 +167,7 @@ fn run() -> Result<(), String> {
         secs,
         n as f64 / secs
     );
-    report(clustering.labels(), detector.story_threshold())?;
+    report(clustering.labels(), threshold)?;
     let s = score_labels(&gold, &clustering.labels()[..n_gold]).map_err(|e| e.to_string())?;
     out!("{}", s.to_json());
     if mix {
@@ -186,7 +178,7 @@ fn run() -> Result<(), String> {
         out!(
             "seeds: {} (cluster of seed 0 has {size} members; pair similarity {:.3})",
             if ok { "grouped, alone" } else { "NOT grouped alone" },
-            clustering.scores(n_gold, n_gold + 1).map_or(0.0, |s| s.similarity)
+            clustering.scores(n_gold as u32, n_gold as u32 + 1).map_or(0.0, |s| s.similarity)
         );
     }
     if let Some(out) = pred {
@@ -198,7 +190,8 @@ fn run() -> Result<(), String> {
     }
     if let Some(out) = dump {
         let mut text = String::new();
-        for p in scored {
+        // The candidate pairs, as before the exact duplicates were listed with their representatives.
+        for p in pipeline::candidate_pairs(&clustering) {
             let (a, b) = (p.a as usize, p.b as usize);
             let name = |i: usize| if i < n_gold { ids[i].clone() } else { format!("seed-{}", i - n_gold) };
             let s = &p.scores;
@@ -219,13 +212,13 @@ fn run() -> Result<(), String> {
     }
     if stream {
         // Date order: given date, else found in the text; undated last; stable.
-        let key = |d: &Document| d.date.or_else(|| samestory::text::date::find_date(&d.text));
+        let key = |d: &Document| d.date.or_else(|| samestory::text::find_date(&d.text));
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&i| match key(&docs[i]) {
             Some(d) => (0, d.days()),
             None => (1, 0),
         });
-        let mut live = detector.clone();
+        let mut live = Tracker::new(detector.clone());
         let mut lat = Vec::with_capacity(n);
         let t0 = Instant::now();
         for &i in &order {
@@ -268,7 +261,7 @@ fn run() -> Result<(), String> {
         let mut best = (0.0, 0.0);
         for step in 0..=30 {
             let t = 0.10 + 0.02 * f64::from(step);
-            let labels = clustering.labels_at(t, linkage);
+            let labels = clustering.labels_at(t, linkage).map_err(|e| e.to_string())?;
             let f1 = report(&labels, t)?;
             if f1 > best.0 {
                 best = (f1, t);
