@@ -35,7 +35,7 @@ fn main() -> Result<(), samestory::Error> {
     let mut feats: Vec<Features> = Vec::new();
     for part in &parts {
         for f in stages.features(part, &stats)? {
-            feats.push(stages.features_from_bytes(&stages.features_to_bytes(&f))?);
+            feats.push(stages.features_from_bytes(&f.to_bytes())?);
         }
     }
     // 3. Candidate keys of one document, and the scores of one pair.

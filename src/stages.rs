@@ -10,7 +10,7 @@
 //!    ([`CorpusStats::to_bytes`], [`CorpusStats::from_bytes`]).
 //! 2. **Features** ([`Stages::features`]): each document's features
 //!    against the *merged* statistics. [`Features`] are opaque; they travel
-//!    as bytes ([`Stages::features_to_bytes`], [`Stages::features_from_bytes`]).
+//!    as bytes ([`Features::to_bytes`], [`Stages::features_from_bytes`]).
 //! 3. **Keys** ([`Stages::band_keys`], [`Stages::simhash_keys`],
 //!    [`Stages::term_keys`]): documents sharing a key are candidates.
 //! 4. **Scores** ([`Stages::score`]) of one pair.
@@ -99,13 +99,7 @@ impl<'a> Stages<'a> {
         Ok(features_of(self.an, docs, stats))
     }
 
-    /// The features as bytes, for engines that move them between
-    /// machines; [`features_from_bytes`](Self::features_from_bytes) reads them back.
-    pub fn features_to_bytes(&self, f: &Features) -> Vec<u8> {
-        codec::to_bytes(f)
-    }
-
-    /// Features from [`features_to_bytes`](Self::features_to_bytes), checked against this
+    /// Features from [`Features::to_bytes`], checked against this
     /// detector's parameters.
     ///
     /// # Errors

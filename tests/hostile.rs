@@ -870,7 +870,7 @@ fn every_major_script_reprints_group_and_other_stories_do_not() {
         assert!(s.copy && s.containment == 1.0, "{name}: {s:?}");
         assert!(alone(&c, b), "{name}: the other story stays alone: {:?}", c.scores(a, b));
         // Explaining the pair slices the multi-byte text at token boundaries.
-        let e = d.explain(&docs, a as usize, r as usize).unwrap();
+        let e = d.explain(&docs, a, r).unwrap();
         assert!(e.pair_same_story && !e.shared_passages.is_empty(), "{name}: {e}");
     }
     // Spaceless scripts are tokenized per grapheme, as the text module documents.

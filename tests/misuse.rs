@@ -161,8 +161,8 @@ fn public_types_are_send_and_sync_and_detector_and_tracker_clone() {
 fn explain_refuses_positions_out_of_range() {
     let d = Detector::new();
     let docs = docs();
-    let n = docs.len();
-    for (a, b, name) in [(n, 0, "a"), (0, n, "b"), (usize::MAX, 0, "a"), (0, usize::MAX, "b"), (n, n + 7, "a")] {
+    let n = docs.len() as u32;
+    for (a, b, name) in [(n, 0, "a"), (0, n, "b"), (u32::MAX, 0, "a"), (0, u32::MAX, "b"), (n, n + 7, "a")] {
         assert_eq!(invalid_parameter(d.explain(&docs, a, b)), name, "({a}, {b})");
     }
     assert_eq!(invalid_parameter(d.explain(&[], 0, 0)), "a");

@@ -149,7 +149,7 @@ proptest! {
 
     #[test]
     fn find_date_never_panics(text in mixed_text(), prefix in "[0-9 -]{0,12}") {
-        let _ = samestory::text::date::find_date(&format!("{prefix}{text}"));
+        let _ = samestory::text::find_date(&format!("{prefix}{text}"));
     }
 
     #[test]

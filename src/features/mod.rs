@@ -42,7 +42,7 @@ use crate::text::StopwordTable;
 /// MinHash and SimHash sketches, salient-term profile, rare terms, date and
 /// token counts. Opaque: build them with
 /// [`Stages::features`](crate::stages::Stages::features), move them as
-/// bytes ([`Stages::features_to_bytes`](crate::stages::Stages::features_to_bytes),
+/// bytes ([`to_bytes`](Self::to_bytes),
 /// [`Stages::features_from_bytes`](crate::stages::Stages::features_from_bytes)),
 /// and read them through the stages.
 #[derive(Debug, Clone, PartialEq)]

@@ -85,15 +85,19 @@ pub(crate) fn read(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<Features
     })
 }
 
-/// [`Features::to_bytes`].
-pub(crate) fn to_bytes(f: &Features) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.0.extend_from_slice(&MAGIC);
-    write(&mut w, f);
-    w.0
+impl Features {
+    /// The features as bytes, for engines that move them between machines;
+    /// [`Stages::features_from_bytes`](crate::stages::Stages::features_from_bytes)
+    /// reads them back.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.0.extend_from_slice(&MAGIC);
+        write(&mut w, self);
+        w.0
+    }
 }
 
-/// Decodes [`to_bytes`] output for a detector of `num_perm` MinHash slots.
+/// Decodes [`Features::to_bytes`] output for a detector of `num_perm` MinHash slots.
 pub(crate) fn from_bytes(bytes: &[u8], num_perm: usize) -> Result<Features, Error> {
     let invalid = |reason: String| Error::new(ErrorKind::InvalidState { path: "features".into(), reason });
     let mut r = Reader::new(bytes);

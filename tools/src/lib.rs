@@ -111,14 +111,13 @@ pub mod pipeline {
     }
 
     /// The size of the features as bytes
-    /// ([`Stages::features_to_bytes`](samestory::stages::Stages::features_to_bytes)):
+    /// ([`Features::to_bytes`](samestory::Features::to_bytes)):
     /// fingerprints, MinHash slots, profile and rare terms (with their
     /// weights), date and counts. The features are opaque, so this stands
     /// for the memory they hold.
     #[must_use]
-    pub fn feature_bytes(detector: &Detector, feats: &[Features]) -> usize {
-        let stages = detector.stages();
-        feats.iter().map(|f| stages.features_to_bytes(f).len()).sum()
+    pub fn feature_bytes(feats: &[Features]) -> usize {
+        feats.iter().map(|f| f.to_bytes().len()).sum()
     }
 }
 

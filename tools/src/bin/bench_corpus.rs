@@ -295,7 +295,7 @@ fn main() {
             let feats = pipeline::features(&detector, &docs, &stats).expect("valid corpus");
             total += stage("features", t);
             // Measured between stages, its CPU time charged to none.
-            let feature_bytes = pipeline::feature_bytes(&detector, &feats);
+            let feature_bytes = pipeline::feature_bytes(&feats);
             cpu_at.set(cpu_seconds());
             // The statistics are not needed after the features (`Detector::cluster` frees them too).
             let corpus_docs = stats.docs();
