@@ -172,7 +172,7 @@ impl MinHashSketch {
     }
 
     /// Estimated Jaccard resemblance: the fraction of equal slots (0 when
-    /// either sketch is of an empty set).
+    /// either sketch is of an empty set, or has no slots).
     ///
     /// # Errors
     /// [`ErrorKind::SketchMismatch`] when the sketches have different lengths.
@@ -180,7 +180,7 @@ impl MinHashSketch {
         if self.slots.len() != other.slots.len() {
             return Err(Error::new(ErrorKind::SketchMismatch { expected: self.slots.len(), got: other.slots.len() }));
         }
-        if self.empty || other.empty {
+        if self.empty || other.empty || self.slots.is_empty() {
             return Ok(0.0);
         }
         let eq = self.slots.iter().zip(other.slots.iter()).filter(|(a, b)| a == b).count();

@@ -153,13 +153,22 @@ impl<'a> Stages<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter)
-    /// when a weight is 0 or a pair names a document out of range or
+    /// when a weight is 0, the weights add up to more than `max_documents`,
+    /// or a pair names a document out of range or
     /// itself, or has a similarity that is not finite (a pair given twice
     /// counts with its larger similarity).
     pub fn cluster_component(&self, weights: &[u64], pairs: &[ScoredPair]) -> Result<Vec<u32>, Error> {
         let cfg = self.an.config();
         if let Some(i) = weights.iter().position(|&w| w == 0) {
             return Err(Error::param("weights", format!("weight {i} is 0; every document weighs at least 1")));
+        }
+        // Cluster sizes are sums of weights: they must stay counts of documents.
+        let total = weights.iter().try_fold(0u64, |t, &w| t.checked_add(w));
+        if total.is_none_or(|t| t > cfg.limits.max_documents as u64) {
+            return Err(Error::param(
+                "weights",
+                format!("the weights add up to more than max_documents ({})", cfg.limits.max_documents),
+            ));
         }
         let n = weights.len();
         let mut edges = Vec::with_capacity(pairs.len());
@@ -185,7 +194,8 @@ impl<'a> Stages<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter)
-    /// when `ids` and `feats` differ in length or an id repeats, and
+    /// when `ids` and `feats` differ in length, an id repeats or features
+    /// come from a detector of another sketch size, and
     /// [`ErrorKind::TooManyDocuments`](crate::ErrorKind::TooManyDocuments).
     pub fn cluster_features(
         &self,
@@ -198,6 +208,13 @@ impl<'a> Stages<'a> {
             return Err(Error::param("ids", format!("{} ids for {} features", ids.len(), feats.len())));
         }
         admit::check_count(&cfg.limits, ids.len())?;
+        let num_perm = cfg.sketch.num_perm;
+        if let Some(i) = feats.iter().position(|f| f.minhash.slots().len() != num_perm) {
+            return Err(Error::param(
+                "feats",
+                format!("features {i} have a sketch of another size than num_perm ({num_perm}): another detector's"),
+            ));
+        }
         let mut seen = rustc_hash::FxHashSet::default();
         if let Some(id) = ids.iter().find(|id| !seen.insert(id.as_str())) {
             return Err(Error::param("ids", format!("id {id:?} repeats")));

@@ -156,6 +156,44 @@ fn checks(live: &Live) -> DecodeResult<()> {
     if free.iter().zip(&live.slots).any(|(f, d)| !*f && d.is_none()) {
         return Err("an empty slot is missing from the free list".into());
     }
+    stats_cover(live)
+}
+
+/// The statistics hold at least what the held documents contributed (they
+/// may hold more: a tracker can start from background statistics), so that
+/// removing any of them takes out counts that are there.
+fn stats_cover(live: &Live) -> DecodeResult<()> {
+    let held = live.slots.iter().flatten();
+    if (held.clone().count() as u64) > live.stats.docs {
+        return Err(format!("{} documents held, the statistics count {}", held.count(), live.stats.docs));
+    }
+    let mut terms: rustc_hash::FxHashMap<u64, (u64, u64, u64)> = rustc_hash::FxHashMap::default();
+    let mut lines: rustc_hash::FxHashMap<u64, u64> = rustc_hash::FxHashMap::default();
+    let mut source_lines: rustc_hash::FxHashMap<u64, u64> = rustc_hash::FxHashMap::default();
+    for d in held {
+        let obs = d.obs.unpack().ok_or_else(|| format!("document {:?}: contribution does not decode", d.id))?;
+        for (t, mid, cap) in obs.terms {
+            let e = terms.entry(t).or_default();
+            *e = (e.0 + 1, e.1 + u64::from(mid), e.2 + u64::from(cap));
+        }
+        obs.lines.iter().for_each(|&l| *lines.entry(l).or_default() += 1);
+        obs.source_lines.iter().for_each(|&l| *source_lines.entry(l).or_default() += 1);
+    }
+    for (t, (df, mid, cap)) in terms {
+        let s = live.stats.term(t);
+        if u64::from(s.df) < df || u64::from(s.mid) < mid || u64::from(s.mid_capitalized) < cap {
+            return Err(format!("term {t:016x}: the statistics count less than the held documents add"));
+        }
+    }
+    for (map, held, name) in
+        [(&live.stats.lines, lines, "line"), (&live.stats.source_lines, source_lines, "source line")]
+    {
+        for (l, c) in held {
+            if u64::from(map.get(&l).copied().unwrap_or(0)) < c {
+                return Err(format!("{name} {l:016x}: the statistics count less than the held documents add"));
+            }
+        }
+    }
     Ok(())
 }
 
