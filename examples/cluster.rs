@@ -358,12 +358,16 @@ fn finish_output(out: &mut impl Write, result: std::io::Result<()>) -> Result<()
     }
 }
 
-fn report_skipped(skipped: &[samestory::io::BadLine]) {
+/// Lines skipped, and documents kept without an invalid optional field.
+fn report_skipped(skipped: &[samestory::io::BadLine], warnings: &[samestory::io::BadLine]) {
     for bad in skipped {
         eprintln!("skipped line {}: {}", bad.line, bad.reason);
     }
     if !skipped.is_empty() {
         eprintln!("skipped {} bad line(s)", skipped.len());
+    }
+    for w in warnings {
+        eprintln!("warning: line {}: {}", w.line, w.reason);
     }
 }
 
@@ -380,7 +384,7 @@ fn run_file(args: &Args, path: &std::path::Path) -> ExitCode {
             }
         };
     let secs = start.elapsed().as_secs_f64();
-    report_skipped(clustering.skipped());
+    report_skipped(clustering.skipped(), clustering.warnings());
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = write_labels(&mut out, args.format, clustering.ids().iter().map(String::as_str), &clustering);
@@ -425,7 +429,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    report_skipped(&corpus.skipped);
+    report_skipped(&corpus.skipped, &corpus.warnings);
     if let Some(index) = &args.index {
         return run_index(&args, index, &corpus.docs);
     }

@@ -37,6 +37,7 @@ pub struct Clustering {
     /// collapsed; empty when there were none.
     rep_of: Vec<u32>,
     skipped: Vec<BadLine>,
+    warnings: Vec<BadLine>,
     /// The cohesion guard the labels were made with ([`labels_at`](Self::labels_at) applies it too).
     guard: Option<CohesionGuard>,
 }
@@ -56,11 +57,12 @@ impl Clustering {
         for (i, &l) in labels.iter().enumerate() {
             clusters[l as usize].push(i as u32);
         }
-        Clustering { ids, labels, clusters, pairs, rep_of, skipped: Vec::new(), guard }
+        Clustering { ids, labels, clusters, pairs, rep_of, skipped: Vec::new(), warnings: Vec::new(), guard }
     }
 
-    pub(crate) fn with_skipped(mut self, skipped: Vec<BadLine>) -> Clustering {
+    pub(crate) fn with_input_report(mut self, skipped: Vec<BadLine>, warnings: Vec<BadLine>) -> Clustering {
         self.skipped = skipped;
+        self.warnings = warnings;
         self
     }
 
@@ -88,6 +90,13 @@ impl Clustering {
     /// when the batch was read from a file; empty otherwise.
     pub fn skipped(&self) -> &[BadLine] {
         &self.skipped
+    }
+
+    /// Documents read from a file and kept without an optional field whose
+    /// value was invalid (a date that is not a calendar date, a title that
+    /// is not a string): the line and what was ignored. Empty otherwise.
+    pub fn warnings(&self) -> &[BadLine] {
+        &self.warnings
     }
 
     /// The cluster label of each document, in input order. Labels are dense

@@ -201,8 +201,8 @@ impl Detector {
     }
 
     fn cluster_input<R: BufRead + Send>(&self, input: Input<'_, R>, opts: ReadOptions) -> Result<Clustering, Error> {
-        let TokenizedInput { ids, skipped, learned } = tokenize(&self.an, input, opts)?;
-        Ok(batch::cluster_learned(&self.an, ids, learned).with_skipped(skipped))
+        let TokenizedInput { ids, skipped, warnings, learned } = tokenize(&self.an, input, opts)?;
+        Ok(batch::cluster_learned(&self.an, ids, learned).with_input_report(skipped, warnings))
     }
 
     /// Explains the scores of documents `a` and `b` of a batch (positions in

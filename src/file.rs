@@ -12,7 +12,7 @@ use crate::admit;
 use crate::document::Document;
 use crate::error::Error;
 use crate::features::Analyzer;
-use crate::io::{BadLine, ReadOptions, read_jsonl_with, read_path};
+use crate::io::{BadLine, Lines, ReadOptions, read_jsonl_with, read_path};
 use crate::learn::{LearnedRun, LearnerPool};
 use crate::par;
 use crate::stats::TokenTypes;
@@ -21,10 +21,11 @@ use crate::stats::TokenTypes;
 const BATCH: usize = 4096;
 
 /// A corpus read once and learned: the ids in input order, the lines
-/// skipped, and what learning left.
+/// skipped, the warnings, and what learning left.
 pub(crate) struct TokenizedInput {
     pub ids: Vec<String>,
     pub skipped: Vec<BadLine>,
+    pub warnings: Vec<BadLine>,
     pub learned: crate::learn::Learned,
 }
 
@@ -40,13 +41,13 @@ pub(crate) enum Input<'a, R> {
 /// in input order: with the `parallel` feature, a thread parses while
 /// `each` works on the batch before. Stops at the first error of `each`,
 /// which comes before any reading error (it is about earlier lines).
-/// Returns the lines skipped.
+/// Returns the lines skipped and the warnings.
 fn stream_jsonl(
     reader: impl BufRead + Send,
     path: &Path,
     opts: ReadOptions,
     each: impl FnMut(Vec<Document>) -> Result<(), Error>,
-) -> Result<Vec<BadLine>, Error> {
+) -> Result<Lines, Error> {
     par::pipeline(
         move |send| {
             let mut batch = Vec::with_capacity(BATCH);
@@ -64,12 +65,13 @@ fn stream_jsonl(
     )
 }
 
-/// Hands a corpus to `each` in batches, in input order; returns the lines skipped.
+/// Hands a corpus to `each` in batches, in input order; returns the lines
+/// skipped and the warnings.
 fn read_once<R: BufRead + Send>(
     input: Input<'_, R>,
     opts: ReadOptions,
     mut each: impl FnMut(Vec<Document>) -> Result<(), Error>,
-) -> Result<Vec<BadLine>, Error> {
+) -> Result<Lines, Error> {
     match input {
         Input::Reader(r, name) => stream_jsonl(r, name, opts, each),
         Input::Path(path) if path.as_os_str() == "-" => {
@@ -81,7 +83,7 @@ fn read_once<R: BufRead + Send>(
             while docs.peek().is_some() {
                 each(docs.by_ref().take(BATCH).collect())?;
             }
-            Ok(corpus.skipped)
+            Ok(Lines { skipped: corpus.skipped, warnings: corpus.warnings })
         }
         Input::Path(path) => {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -113,7 +115,7 @@ pub(crate) fn tokenize<R: BufRead + Send>(
     let learned: Mutex<Vec<(usize, Vec<LearnedRun>)>> = Mutex::default();
     let room = (Mutex::new(0usize), Condvar::new());
     let mut next = 0usize;
-    let skipped = par::scope(|scope| {
+    let Lines { skipped, warnings } = par::scope(|scope| {
         read_once(input, opts, |mut batch| {
             take(&mut batch)?;
             let mut busy = room.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -147,5 +149,5 @@ pub(crate) fn tokenize<R: BufRead + Send>(
     ids.shrink_to_fit();
     runs.shrink_to_fit();
     let (stats, types): (_, Vec<TokenTypes>) = pool.finish_with_types();
-    Ok(TokenizedInput { ids, skipped, learned: crate::learn::Learned { stats, runs, types } })
+    Ok(TokenizedInput { ids, skipped, warnings, learned: crate::learn::Learned { stats, runs, types } })
 }

@@ -28,13 +28,13 @@ impl ReadOptions {
     }
 }
 
-/// A skipped line.
+/// A line skipped, or a warning about a line kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BadLine {
     /// 1-based line number.
     pub line: u64,
-    /// Why it was rejected.
+    /// Why it was rejected, or what was ignored.
     pub reason: String,
 }
 
@@ -45,4 +45,8 @@ pub struct Corpus {
     pub docs: Vec<Document>,
     /// Lines skipped under [`ReadOptions::skip_bad`] (always empty otherwise).
     pub skipped: Vec<BadLine>,
+    /// Documents kept without an optional field (`title`, `date`, `source`)
+    /// whose value was invalid, e.g. a date that is not a calendar date:
+    /// the line and what was ignored.
+    pub warnings: Vec<BadLine>,
 }

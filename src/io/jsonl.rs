@@ -73,23 +73,32 @@ pub(crate) fn read_line_capped(
 /// ```
 pub fn read_jsonl(reader: impl BufRead, path: &Path, opts: ReadOptions) -> Result<Corpus, Error> {
     let mut docs = Vec::new();
-    let skipped = read_jsonl_with(reader, path, opts, |d| {
+    let Lines { skipped, warnings } = read_jsonl_with(reader, path, opts, |d| {
         docs.push(d);
         true
     })?;
-    Ok(Corpus { docs, skipped })
+    Ok(Corpus { docs, skipped, warnings })
+}
+
+/// What reading lines leaves besides the documents: the lines skipped, and
+/// the warnings of documents kept without an invalid optional field.
+#[derive(Debug, Default)]
+pub(crate) struct Lines {
+    pub skipped: Vec<BadLine>,
+    pub warnings: Vec<BadLine>,
 }
 
 /// [`read_jsonl`], handing each document to `emit` in input order instead
-/// of collecting them; returns the lines skipped. Reading stops early,
-/// without an error, when `emit` returns false.
+/// of collecting them. Reading stops early, without an error, when `emit`
+/// returns false.
 pub(crate) fn read_jsonl_with(
     mut reader: impl BufRead,
     path: &Path,
     opts: ReadOptions,
     mut emit: impl FnMut(Document) -> bool,
-) -> Result<Vec<BadLine>, Error> {
+) -> Result<Lines, Error> {
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     let mut ids: FxHashSet<String> = FxHashSet::default();
     let mut buf = Vec::new();
     let mut line_no = 0u64;
@@ -107,14 +116,15 @@ pub(crate) fn read_jsonl_with(
         };
         match parsed {
             Ok(None) => {}
-            Ok(Some(doc)) if ids.contains(&doc.id) => {
+            Ok(Some((doc, _))) if ids.contains(&doc.id) => {
                 let reason = format!("duplicate id {:?}", doc.id);
                 if !opts.skip_bad {
                     return Err(Error::input(path, Some(line_no), reason));
                 }
                 skipped.push(BadLine { line: line_no, reason });
             }
-            Ok(Some(doc)) => {
+            Ok(Some((doc, warned))) => {
+                warnings.extend(warned.into_iter().map(|reason| BadLine { line: line_no, reason }));
                 ids.insert(doc.id.clone());
                 if !emit(doc) {
                     break;
@@ -124,7 +134,7 @@ pub(crate) fn read_jsonl_with(
             Err(reason) => return Err(Error::input(path, Some(line_no), reason)),
         }
     }
-    Ok(skipped)
+    Ok(Lines { skipped, warnings })
 }
 
 #[cfg(test)]
@@ -141,14 +151,35 @@ mod tests {
         let e = read(input, false).unwrap_err().to_string();
         assert!(e.contains("t.jsonl:3") && e.contains("missing field `text`"), "{e}");
         let c = read(input, true).unwrap();
-        assert_eq!(c.docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        // An invalid optional field (line 7's date) loses the field, not the document.
+        assert_eq!(c.docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a", "7", "c"]);
+        assert_eq!(c.docs[1].date, None);
         let lines: Vec<u64> = c.skipped.iter().map(|b| b.line).collect();
-        assert_eq!(lines, [3, 4, 5, 6, 7, 8]);
+        assert_eq!(lines, [3, 4, 5, 6, 8]);
         assert!(c.skipped[1].reason.contains("duplicate id"));
         assert!(c.skipped[2].reason.contains("UTF-8"));
         assert!(c.skipped[3].reason.contains("`id`"));
-        assert!(c.skipped[4].reason.contains("`date`"));
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.warnings[0].line, 7);
+        assert!(c.warnings[0].reason.contains("`date`") && c.warnings[0].reason.contains("ignored"));
         assert_eq!(c.docs[0].date.map(|d| d.to_string()).as_deref(), Some("2020-01-02"));
+    }
+
+    #[test]
+    fn impossible_dates_and_wrong_optional_types_are_warnings() {
+        let input = concat!(
+            r#"{"id":"a","text":"x","date":"2014-09-31"}"#,
+            "\n",
+            r#"{"id":"b","text":"y","title":5,"source":[1],"date":7}"#,
+            "\n"
+        )
+        .as_bytes();
+        let c = read(input, false).unwrap();
+        assert_eq!(c.docs.len(), 2);
+        assert!(c.docs.iter().all(|d| d.date.is_none() && d.title.is_none() && d.source.is_none()));
+        let lines: Vec<u64> = c.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [1, 2, 2, 2]);
+        assert!(c.warnings[0].reason.contains("2014-09-31"), "{:?}", c.warnings);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::error::Error;
 
 pub use corpus::{BadLine, Corpus, ReadOptions};
 pub use jsonl::read_jsonl;
-pub(crate) use jsonl::read_jsonl_with;
+pub(crate) use jsonl::{Lines, read_jsonl_with};
 pub use txt::{read_txt_dir, read_txt_dir_with};
 
 /// Reads a path: `-` is JSON Lines on standard input, a folder is read as

@@ -179,10 +179,14 @@ struct Record {
     source: Option<Field>,
 }
 
+/// A document read from a line, with what was wrong in its optional fields
+/// (`title`, `date`, `source`): such a field is ignored and the document kept.
+pub(crate) type Parsed = (Document, Vec<String>);
+
 /// Parses one line straight into a document: the used fields are read into
 /// their strings (one allocation each), the others skipped without building
 /// a JSON tree.
-pub(crate) fn parse_line(bytes: &[u8], line_no: u64) -> Result<Option<Document>, String> {
+pub(crate) fn parse_line(bytes: &[u8], line_no: u64) -> Result<Option<Parsed>, String> {
     let text = std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
     let text = text.trim();
     if text.is_empty() {
@@ -208,18 +212,30 @@ pub(crate) fn parse_line(bytes: &[u8], line_no: u64) -> Result<Option<Document>,
         }
     };
     let body = string("text", record.text)?.ok_or_else(|| "missing field `text`".to_string())?;
-    let date = match string("date", record.date)? {
-        Some(d) if d.trim().is_empty() => None,
-        Some(d) => Some(Date::parse(&d).map_err(|_| format!("field `date`: {d:?} is not a YYYY-MM-DD date"))?),
-        None => None,
+    let mut warnings = Vec::new();
+    let mut optional = |name: &str, f: Option<Field>| {
+        string(name, f).unwrap_or_else(|w| {
+            warnings.push(format!("{w}; the field is ignored"));
+            None
+        })
     };
-    Ok(Some(Document {
-        id,
-        text: body,
-        title: string("title", record.title)?,
-        date,
-        source: string("source", record.source)?,
-    }))
+    let title = optional("title", record.title);
+    let source = optional("source", record.source);
+    let date = optional("date", record.date).and_then(|d| date_field(&d, &mut warnings));
+    Ok(Some((Document { id, text: body, title, date, source }, warnings)))
+}
+
+/// The `date` field's value: empty is none; a value that is not a
+/// `YYYY-MM-DD` calendar date is ignored with a warning.
+fn date_field(d: &str, warnings: &mut Vec<String>) -> Option<Date> {
+    if d.trim().is_empty() {
+        return None;
+    }
+    Date::parse(d)
+        .map_err(|_| {
+            warnings.push(format!("field `date`: {d:?} is not a YYYY-MM-DD calendar date; the field is ignored"))
+        })
+        .ok()
 }
 
 #[cfg(test)]
@@ -228,7 +244,7 @@ mod tests {
 
     /// The reader as first written, through a `serde_json::Value` tree: the
     /// oracle for the streaming [`parse_line`].
-    fn parse_line_via_value(bytes: &[u8], line_no: u64) -> Result<Option<Document>, String> {
+    fn parse_line_via_value(bytes: &[u8], line_no: u64) -> Result<Option<Parsed>, String> {
         use serde_json::Value;
         fn kind(v: &Value) -> &'static str {
             match v {
@@ -263,12 +279,16 @@ mod tests {
             }
         };
         let body = string("text")?.ok_or_else(|| "missing field `text`".to_string())?;
-        let date = match string("date")? {
-            Some(d) if d.trim().is_empty() => None,
-            Some(d) => Some(Date::parse(&d).map_err(|_| format!("field `date`: {d:?} is not a YYYY-MM-DD date"))?),
-            None => None,
+        let mut warnings = Vec::new();
+        let mut optional = |name: &str| {
+            string(name).unwrap_or_else(|w| {
+                warnings.push(format!("{w}; the field is ignored"));
+                None
+            })
         };
-        Ok(Some(Document { id, text: body, title: string("title")?, date, source: string("source")? }))
+        let (title, source) = (optional("title"), optional("source"));
+        let date = optional("date").and_then(|d| date_field(&d, &mut warnings));
+        Ok(Some((Document { id, text: body, title, date, source }, warnings)))
     }
 
     /// JSON values of every kind, and pieces that are not JSON.

@@ -52,5 +52,5 @@ pub fn read_txt_dir_with(dir: &Path, opts: ReadOptions) -> Result<Corpus, Error>
         let id = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         docs.push(Document::new(id, text));
     }
-    Ok(Corpus { docs, skipped: Vec::new() })
+    Ok(Corpus { docs, skipped: Vec::new(), warnings: Vec::new() })
 }
