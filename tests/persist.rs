@@ -346,10 +346,12 @@ fn save_replaces_atomically_and_reports_unwritable_paths() {
     let big = filled(30);
     big.save(&path).unwrap();
     assert_eq!(Tracker::load(&path).unwrap().to_bytes(), big.to_bytes());
-    // No temporary file is left behind by a completed save.
-    let names: Vec<String> =
+    // No temporary file is left behind by a completed save (the lock file of
+    // the saves of this path stays).
+    let mut names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["state.idx"]);
+    names.sort();
+    assert_eq!(names, [".state.idx.lock", "state.idx"]);
     // Saving into a missing folder fails naming the path, and changes nothing.
     let err = small.save(dir.join("missing/state.idx")).expect_err("missing folder");
     assert!(matches!(err.kind(), ErrorKind::Io { .. }), "{err}");
@@ -431,5 +433,71 @@ fn killed_mid_save_leaves_the_previous_or_the_new_state() {
         "after 12 kills ({torn} during a write): small state {} times, big state {} times",
         outcomes[0], outcomes[1]
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A fresh folder for one test.
+fn save_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("samestory-save-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Files of a folder other than the state and its lock: temporary files left behind.
+fn leftovers(dir: &Path, keep: &[&str]) -> Vec<String> {
+    let mut left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()) && !n.ends_with(".lock"))
+        .collect();
+    left.sort();
+    left
+}
+
+/// Two threads saving trackers to one path at once: both calls succeed,
+/// each writes a whole state (saves take turns), the file holds one of the
+/// two states, and no temporary file is left.
+#[test]
+fn concurrent_saves_of_one_path_each_write_a_whole_state() {
+    let dir = save_dir("threads");
+    let path = dir.join("news.idx");
+    let (a, b) = (filled(20), filled(30));
+    let (ba, bb) = (a.to_bytes(), b.to_bytes());
+    for _ in 0..20 {
+        std::thread::scope(|s| {
+            let one = s.spawn(|| a.save(&path));
+            let two = s.spawn(|| b.save(&path));
+            one.join().unwrap().unwrap();
+            two.join().unwrap().unwrap();
+        });
+        let on_disk = std::fs::read(&path).unwrap();
+        assert!(on_disk == ba || on_disk == bb, "the file holds one whole state");
+        assert!(Tracker::load(&path).is_ok());
+    }
+    assert_eq!(leftovers(&dir, &["news.idx"]), Vec::<String>::new());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Saving keeps the mode of the file it replaces, and replaces the file a
+/// symbolic link points to, keeping the link.
+#[cfg(unix)]
+#[test]
+fn saving_keeps_the_mode_and_the_symbolic_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = save_dir("mode");
+    let path = dir.join("news.idx");
+    let t = filled(5);
+    t.save(&path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    filled(6).save(&path).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    let link = dir.join("current.idx");
+    std::os::unix::fs::symlink("news.idx", &link).unwrap();
+    t.save(&link).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is kept");
+    assert_eq!(std::fs::read(&path).unwrap(), t.to_bytes(), "the file it points to is replaced");
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(leftovers(&dir, &["news.idx", "current.idx"]), Vec::<String>::new());
     std::fs::remove_dir_all(&dir).unwrap();
 }

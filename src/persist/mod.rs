@@ -30,11 +30,18 @@
 //! version 1 files with [`ErrorKind::UnsupportedStateVersion`](crate::ErrorKind).
 //!
 //! # Atomic saves
-//! [`Tracker::save`](crate::Tracker::save) writes a temporary file in the target's folder, flushes
-//! it to disk (`fsync`), renames it over the target and flushes the folder,
-//! so a crash at any moment leaves either the previous state or the new one.
-//! A crash may leave the temporary file (`.NAME.tmp-PID`) behind; it is
-//! never read.
+//! [`Tracker::save`](crate::Tracker::save) writes a temporary file of its
+//! own (`.NAME.tmp-PID-N`) in the target's folder, flushes it to disk
+//! (`fsync`), gives it the mode of the file it replaces, renames it over the
+//! target and flushes the folder, so a crash at any moment leaves either the
+//! previous state or the new one; a crash may leave the temporary file
+//! behind, and it is never read. When the path is a symbolic link, the file
+//! it points to is replaced and the link kept. Saves of one path, from
+//! threads or processes, take turns through a lock on `.NAME.lock` (left in
+//! the folder): each writes a whole state, and the last to finish is the
+//! state on disk. Saving does not lock out a second *writer* between its
+//! load and its save: a program that loads, adds and saves must hold its own
+//! lock for that whole time (the `samestory track` command does).
 
 pub(crate) mod codec;
 pub(crate) mod features;
@@ -234,23 +241,45 @@ pub(crate) fn encode(params: &Params, live: &Live) -> Vec<u8> {
     out
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed
-/// to disk, renamed over it, and the folder flushed.
+/// Writes `bytes` to `path` atomically and durably (see the module docs):
+/// the file a symbolic link at `path` points to is replaced, not the link;
+/// a temporary file of this call alone, beside the target, is written,
+/// flushed, given the mode of the file it replaces, and renamed over it,
+/// and the folder is flushed. Saves of one path (from threads or
+/// processes) take turns through a lock on a sidecar file
+/// `.NAME.lock`, so each save writes a whole state and the last one to
+/// finish is the one on disk.
 pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let name = path.file_name().ok_or_else(|| {
+    let target = resolve_links(path).map_err(|e| Error::io(path, e))?;
+    let name = target.file_name().ok_or_else(|| {
         Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path has no file name"))
     })?;
-    let dir = match path.parent() {
+    let name = name.to_string_lossy().into_owned();
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| Error::io(&lock_path, e))?;
+    static SAVES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SAVES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+    let mode = std::fs::metadata(&target).ok().map(|m| m.permissions());
     let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
+        if let Some(mode) = mode {
+            f.set_permissions(mode)?;
+        }
         f.sync_all()?;
         drop(f);
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, &target)
     };
     if let Err(e) = write() {
         let _ = std::fs::remove_file(&tmp);
@@ -260,7 +289,28 @@ pub(crate) fn save_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     // flushed on Unix; elsewhere this is skipped).
     #[cfg(unix)]
     std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(&dir, e))?;
+    drop(lock);
     Ok(())
+}
+
+/// The file `path` names, following symbolic links (at most 40, as the
+/// operating systems do); the path itself when it is not a link or does
+/// not exist yet.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 /// The parameters and live state of [`encode`] output; `path` names the
