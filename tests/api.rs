@@ -415,13 +415,18 @@ fn date_parse_rejects_non_ascii_without_panicking() {
 }
 
 #[test]
-fn jsonl_with_non_ascii_date_is_an_error_naming_the_line() {
+fn jsonl_with_non_ascii_date_is_a_warning_naming_the_line() {
+    // An invalid optional field loses the field, not the document, with or without skip_bad.
     let input = "{\"id\":\"a\",\"text\":\"fine\"}\n{\"id\":\"b\",\"text\":\"x\",\"date\":\"2023-09-1é\"}\n";
-    let e = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions::default()).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::InvalidInput { line: Some(2), .. }), "{e}");
-    let c = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions::with_skip_bad(true)).unwrap();
-    assert_eq!(c.docs.len(), 1);
-    assert_eq!(c.skipped[0].line, 2);
+    for skip in [false, true] {
+        let c = read_jsonl(input.as_bytes(), Path::new("in.jsonl"), ReadOptions::with_skip_bad(skip)).unwrap();
+        assert_eq!(c.docs.len(), 2);
+        assert_eq!(c.docs[1].date, None);
+        assert!(c.skipped.is_empty());
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.warnings[0].line, 2);
+        assert!(c.warnings[0].reason.contains("`date`"), "{:?}", c.warnings);
+    }
 }
 
 #[test]

@@ -230,3 +230,49 @@ fn cohesion_guard_separates_two_events_of_one_kind_in_batch_and_stream() {
     }
     assert_eq!(plain_live.story_of("a0"), plain_live.story_of("b5"), "without the guard the stream keeps one story");
 }
+
+/// One document dated far beyond the clock (here a date found in its text,
+/// as a misread "Posted" line gives) expires nothing and does not move the
+/// clock; it is reported. A second document of that far date confirms it:
+/// the feed really moved on, the clock follows and the old window expires.
+#[test]
+fn a_far_future_date_is_an_outlier_until_a_second_document_confirms_it() {
+    let mut t = Tracker::new(Detector::builder().retention_days(Some(14)).build().unwrap());
+    let topics = ["harbour strike", "bridge repair", "orchestra tour", "wheat harvest", "tram line", "school board"];
+    for (i, topic) in topics.iter().enumerate() {
+        let date = Date::parse(&format!("2023-09-{:02}", i + 1)).unwrap();
+        let text = format!("Officials discussed the {topic} in the council on day {i}, residents said.");
+        let a = t.add(Document::new(format!("d{i}"), text).with_date(date)).unwrap();
+        assert!(!a.date_outlier);
+    }
+    let clock = t.clock();
+    assert_eq!(clock, Some(Date::parse("2023-09-06").unwrap()));
+    let far = t
+        .add(Document::new(
+            "far",
+            "Posted 1 January 2099\nA comet was seen over the northern hills by amateur astronomers.",
+        ))
+        .unwrap();
+    assert!(far.date_outlier, "{far:?}");
+    assert!(far.expired.is_empty(), "one outlier expires nothing: {:?}", far.expired);
+    assert_eq!(t.clock(), clock);
+    assert_eq!(t.len(), topics.len() + 1);
+    // Ordinary documents go on as before.
+    let next = t
+        .add(
+            Document::new("d6", "The council approved the harbour strike settlement.")
+                .with_date(Date::parse("2023-09-07").unwrap()),
+        )
+        .unwrap();
+    assert!(!next.date_outlier && next.expired.is_empty());
+    // A second document of the far date confirms it.
+    let second = t
+        .add(
+            Document::new("far2", "Astronomers confirmed the comet seen over the northern hills.")
+                .with_date(Date::parse("2099-01-02").unwrap()),
+        )
+        .unwrap();
+    assert!(!second.date_outlier);
+    assert_eq!(t.clock(), Some(Date::parse("2099-01-02").unwrap()));
+    assert_eq!(second.expired.len(), topics.len() + 1, "the old window expires: {:?}", second.expired);
+}

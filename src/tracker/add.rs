@@ -181,8 +181,33 @@ struct Placed {
     story: StoryId,
 }
 
-/// Puts the document in a slot, with its edges, in its story and the indexes.
-fn insert(live: &mut Live, cfg: &Config, id: String, p: Placed) -> u32 {
+/// Is a document's own date `d` (days) an outlier that must not move the
+/// clock? Only with `retention_days` w: when it is more than w days beyond
+/// the clock, and no held document with a date of its own within w days of
+/// it (and also beyond the window) confirms it. One mistyped or misread
+/// date ("2095", "Posted 1 January 2099") then expires nothing, while a
+/// feed that really moved on moves the clock at its second document.
+fn date_outlier(live: &Live, cfg: &Config, d: i32) -> bool {
+    let (Some(w), Some(clock)) = (cfg.retention.days, live.clock) else { return false };
+    let (w, d, clock) = (i64::from(w), i64::from(d), i64::from(clock));
+    if d <= clock + w {
+        return false;
+    }
+    let clamp = |x: i64| x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    let (lo, hi) = (clamp((d - w).max(clock + w + 1)), clamp(d + w));
+    let confirmed = live.by_stamp.range((lo, 0)..=(hi, u64::MAX)).any(|&(t, seq)| {
+        live.by_seq
+            .get(&seq)
+            .and_then(|&s| live.doc(s))
+            .is_some_and(|o| o.date_from.is_none() && o.features.date.map(Date::days) == Some(t))
+    });
+    !confirmed
+}
+
+/// Puts the document in a slot, with its edges, in its story and the
+/// indexes. Returns its slot, and whether its own date was an outlier that
+/// did not move the clock ([`date_outlier`]).
+fn insert(live: &mut Live, cfg: &Config, id: String, p: Placed) -> (u32, bool) {
     let Placed { obs, features: f, date_from, scored, story } = p;
     let slot = match live.free.pop() {
         Some(s) => s,
@@ -193,8 +218,11 @@ fn insert(live: &mut Live, cfg: &Config, id: String, p: Placed) -> u32 {
     };
     let seq = live.next_seq;
     live.next_seq += 1;
-    // The clock moves with dates of documents' own (an inherited date is not one).
+    // The clock moves with dates of documents' own (an inherited date is not
+    // one), unless the date is an outlier.
+    let outlier = date_from.is_none() && f.date.is_some_and(|d| date_outlier(live, cfg, d.days()));
     if date_from.is_none()
+        && !outlier
         && let Some(d) = f.date
     {
         let d = d.days();
@@ -230,7 +258,7 @@ fn insert(live: &mut Live, cfg: &Config, id: String, p: Placed) -> u32 {
     }
     live.stories.entry(story).or_default().push(slot);
     live.index(cfg, slot);
-    slot
+    (slot, outlier)
 }
 
 /// Merges into `story` the stories the document links to, while one
@@ -288,7 +316,7 @@ pub(super) fn add(an: &Analyzer, live: &mut Live, doc: Document) -> Result<Assig
     let matches = matches(live, &scored);
     let links: Vec<(u32, f32)> = scored.iter().map(|&(j, s)| (j, s.similarity)).collect();
     let placed = Placed { obs, features: f, date_from, scored, story };
-    let slot = insert(live, cfg, doc.id, placed);
+    let (slot, date_outlier) = insert(live, cfg, doc.id, placed);
     let merged = if new_story { Vec::new() } else { merge_linked(live, cfg, &mut story, &links) };
     let mut split_off = Vec::new();
     // Documents that got a date: rescore their pairs, then re-cluster their
@@ -320,5 +348,5 @@ pub(super) fn add(an: &Analyzer, live: &mut Live, doc: Document) -> Result<Assig
         story = live.doc(slot).map_or(story, |d| d.story);
     }
     let expired = live.expire(cfg);
-    Ok(Assignment { story, new_story, merged, split_off, matches, expired })
+    Ok(Assignment { story, new_story, merged, split_off, matches, expired, date_outlier })
 }

@@ -79,9 +79,15 @@ pub use types::{Assignment, Match, Placement, Story, StoryId};
 /// first. [`expire_before`](Self::expire_before) removes by time on demand. Either
 /// bound keeps the memory proportional to the documents in the window.
 ///
-/// The clock is the newest date seen: one document dated far in the future
-/// would expire everything before it, so give dates you trust, or use
-/// `retention_documents` and [`expire_before`](Self::expire_before) with your own clock.
+/// The clock is the newest own date seen (an inherited date does not move
+/// it), with one guard against outliers: with `retention_days` w, a date
+/// more than w days beyond the clock moves it only when a held document
+/// with a date of its own within w days of it confirms it. So one mistyped
+/// or misread date ("2095", a "Posted 1 January 2099" found in the text)
+/// expires nothing and is reported ([`Assignment::date_outlier`]), while a
+/// feed that really moved on moves the clock at its second document. The
+/// outlier itself keeps its date as its time. To run on a clock of your
+/// own, use `retention_documents` and [`expire_before`](Self::expire_before).
 ///
 /// # Example
 /// ```

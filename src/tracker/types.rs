@@ -46,6 +46,10 @@ pub struct Assignment {
     /// Ids of the documents expired at the end of this `add`, oldest first
     /// (possibly the new document itself, when it is older than the window).
     pub expired: Vec<String>,
+    /// Its own date lies more than `retention_days` beyond the clock and no
+    /// held document confirms it: it did not move the clock (see the
+    /// [`Tracker`](crate::Tracker) docs, "Expiry").
+    pub date_outlier: bool,
 }
 
 /// Where [`Tracker::query`](crate::Tracker::query) would put a document, without adding it.
