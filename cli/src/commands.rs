@@ -302,7 +302,7 @@ fn write_track_text(w: &mut dyn Write, rows: &[Row], style: &Style) -> std::io::
         if r.new_story == Some(true) {
             write!(w, " (new)")?;
         }
-        write!(w, " ({} documents)", r.size)?;
+        write!(w, " ({} document{})", r.size, plural(r.size))?;
         if let (Some(m), Some(s)) = (&r.best_match, r.similarity) {
             write!(
                 w,

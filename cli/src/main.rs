@@ -240,6 +240,7 @@ fn with_input(paths: &[PathBuf], sub: &str) -> Result<Vec<PathBuf>, Failure> {
         return Ok(vec![PathBuf::from("-")]);
     }
     let mut cmd = Cli::command();
+    cmd.build();
     let usage = cmd.find_subcommand_mut(sub).map(|c| c.render_usage().to_string()).unwrap_or_default();
     Err(Failure::Input(format!(
         "no input: give a PATH (a file, a folder, or `-` for standard input) or pipe the documents in\n\n{usage}\n\n\

@@ -240,12 +240,9 @@ pub fn write_text(
         writeln!(out)?;
     }
     let singles: Vec<&Row> = rows.iter().filter(|r| r.size == 1).collect();
-    writeln!(
-        out,
-        "{bold}{} stories with 2+ documents; {} documents on their own{reset}",
-        stories.len(),
-        singles.len()
-    )?;
+    let (ns, n1) = (stories.len(), singles.len());
+    let (s_ns, s_n1) = (if ns == 1 { "story" } else { "stories" }, if n1 == 1 { "document" } else { "documents" });
+    writeln!(out, "{bold}{ns} {s_ns} with 2+ documents; {n1} {s_n1} on their own{reset}")?;
     for r in singles {
         let i = c.ids().iter().position(|x| *x == r.id).unwrap_or(0);
         writeln!(out, "  story {}  {}  {dim}{}{reset}", r.story, r.id, snippet(&docs[i]))?;

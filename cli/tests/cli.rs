@@ -1,7 +1,8 @@
 //! Drives the built `samestory` binary as a user would.
 //!
-//! A terminal on stdin cannot be faked here: "no PATH and a terminal stdin
-//! prints the usage and exits 2" is not tested; what is tested is that a
+//! "No PATH and a terminal on stdin prints the usage and exits 2" needs a
+//! terminal: it is tested under util-linux `script` (a pseudo-terminal) when
+//! that is installed, and skipped with a line saying so otherwise. A
 //! non-terminal stdin (a pipe, or /dev/null) is read as input, never the demo.
 
 use std::io::Write;
@@ -175,6 +176,26 @@ fn empty_stdin_reads_nothing_and_says_so() {
     let e = stderr(&o);
     assert!(e.contains("read 0 documents") && e.contains("standard input held no documents"), "{e}");
     assert!(!stdout(&o).contains("seeds/"), "the demo ran");
+}
+
+#[test]
+fn no_input_on_a_terminal_prints_the_usage_and_exits_2() {
+    let probe = Command::new("script").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: util-linux `script` is not installed (it gives the command a terminal)");
+        return;
+    }
+    // `script -e` runs the command on a pseudo-terminal and exits with its code.
+    let o = Command::new("script")
+        .args(["-qec", &format!("'{BIN}' cluster"), "/dev/null"])
+        .stdin(Stdio::null())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let all = String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o);
+    assert_eq!(code(&o), 2, "{all}");
+    assert!(all.contains("no input") && all.contains("Usage: samestory cluster"), "{all}");
+    assert!(!all.contains("seeds/"), "the demo ran");
 }
 
 #[test]
