@@ -174,6 +174,28 @@ fn check_index(index: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Takes the exclusive lock of the index's writers, `.NAME.writer.lock`
+/// beside it, waiting (and saying so) while another process holds it.
+fn lock_index(index: &std::path::Path) -> Result<std::fs::File, Failure> {
+    let name = index.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = match index.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let path = dir.join(format!(".{name}.writer.lock"));
+    let fail = |e: std::io::Error| Failure::Runtime(format!("locking {}: {e}", path.display()));
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(fail)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another samestory track on {}", index.display());
+            file.lock().map_err(fail)?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(fail(e)),
+    }
+    Ok(file)
+}
+
 /// `samestory track`.
 pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     let start = Instant::now();
@@ -181,6 +203,10 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     if let Some(o) = &a.output.output {
         output::check_parent(o, "-o").map_err(Failure::Input)?;
     }
+    // One writer at a time from load to save: a second `track` on this
+    // index waits here, then loads what the first saved (the lock is freed
+    // when the process ends, even if it is killed).
+    let _writer = lock_index(&a.index)?;
     let exists = a.index.exists();
     let mut tracker = if exists {
         let p = &a.params;

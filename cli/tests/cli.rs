@@ -500,9 +500,51 @@ fn track_twice_on_one_index_continues_the_stories() {
     let o = run(&["track", "--index", d.join("nope/x.idx").to_str().unwrap()], Some(first.as_bytes()));
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("does not exist") && !stderr(&o).contains("read 3"), "{}", stderr(&o));
-    let names: Vec<String> =
-        std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    // No temporary file is left (the lock files of the index's writers stay).
+    let names: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".lock"))
+        .collect();
     assert_eq!(names, ["news.idx"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// Two `track` processes on one index at once: the second waits for the
+/// first, then continues its index, so every document of both is held.
+#[test]
+fn two_track_processes_on_one_index_lose_nothing() {
+    let d = tmpdir("two-tracks");
+    let index = d.join("news.idx");
+    let ix = index.to_str().unwrap();
+    let batch = |k: usize| -> String {
+        (0..40)
+            .map(|i| {
+                format!(
+                    "{{\"id\":\"p{k}-{i}\",\"text\":\"Report {i} of writer {k}: the council of town {i} met about road {k}{i}.\"}}\n"
+                )
+            })
+            .collect()
+    };
+    let spawn = |input: String| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_samestory"))
+            .args(["track", "--index", ix, "-f", "jsonl", "-q"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        c
+    };
+    let (one, two) = (spawn(batch(1)), spawn(batch(2)));
+    for c in [one, two] {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = run(&["track", "--index", ix, "--list", "-f", "jsonl"], Some(b""));
+    assert_eq!(stories_jsonl(&stdout(&o)).len(), 80, "every document of both writers is held");
     std::fs::remove_dir_all(&d).unwrap();
 }
 
