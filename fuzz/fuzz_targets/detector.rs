@@ -222,13 +222,13 @@ fn check_batch(det: &Detector, docs: &[Document]) {
 
     // `Detector::explain` of a scored pair of two representatives.
     if let Some(p) = pairs.iter().find(|p| c.representative(p.b) == Some(p.b)) {
-        let e = det.explain(docs, p.a as usize, p.b as usize).expect("explain of two documents");
+        let e = det.explain(docs, p.a, p.b).expect("explain of two documents");
         assert_eq!(e.ids, (docs[p.a as usize].id.clone(), docs[p.b as usize].id.clone()));
         assert_eq!(&e.params, params);
         assert_eq!(e.scores, p.scores, "explain's scores differ from the clustering's for ({}, {})", p.a, p.b);
         assert_eq!(e.pair_same_story, f64::from(e.scores.similarity) >= params.story.threshold);
     }
-    let err = det.explain(docs, 0, n).expect_err("explain of a position out of range");
+    let err = det.explain(docs, 0, n as u32).expect_err("explain of a position out of range");
     is_kind(&err, |k| matches!(k, ErrorKind::InvalidParameter { .. }), "InvalidParameter");
 }
 

@@ -14,7 +14,7 @@
 use libfuzzer_sys::fuzz_target;
 use samestory::Date;
 use samestory::shingle::ShingleSet;
-use samestory::text::{self, TokenKind, date::find_date, is_spaceless_script, normalize_into};
+use samestory::text::{self, TokenKind, find_date, is_spaceless_script, normalize_into};
 use unicode_segmentation::UnicodeSegmentation;
 
 fuzz_target!(|data: &[u8]| {
