@@ -156,6 +156,26 @@ fn help_version_and_usage_errors() {
     assert_eq!(code(&run(&["cluster", "--threshold", "1.5", "-"], Some(b""))), 2);
 }
 
+/// The example's embedded demo, read from `demo/`: the two seed pages are
+/// one story of exactly two documents, story 0 (stories are numbered by
+/// their first document), one row per document in input order.
+#[test]
+fn demo_seeds_and_articles_give_one_story_of_the_two_seeds() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo");
+    let (seeds, articles) = (demo.join("seeds"), demo.join("articles.jsonl"));
+    let o = run(&["cluster", seeds.to_str().unwrap(), articles.to_str().unwrap(), "-f", "jsonl"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows = stories_jsonl(&stdout(&o));
+    let mut ids = vec!["000_9a7db994ef940da5.txt".to_string(), "001_6a2f0ebee5de1c9f.txt".to_string()];
+    for l in std::fs::read_to_string(&articles).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+        ids.push(serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(), ids, "input order");
+    assert_eq!(rows.len(), 15);
+    assert_eq!((rows[0].1, rows[1].1), (0, 0), "the seeds are story 0");
+    assert_eq!(rows.iter().filter(|r| r.1 == 0).count(), 2, "and only they: {rows:?}");
+}
+
 #[test]
 fn piped_stdin_without_dash_is_read_not_the_demo() {
     let o = run(&["cluster", "--format", "jsonl"], Some(jsonl(&DOCS).as_bytes()));
@@ -354,6 +374,7 @@ fn latin1_lines_and_files_are_bad_records() {
     write(&dir.join("latin.txt"), b"Le caf\xe9 de la gare\n");
     let o = run(&["cluster", dir.to_str().unwrap()], None);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("latin.txt") && o.stdout.is_empty(), "the file is named: {}", stderr(&o));
     let o = run(&["cluster", dir.to_str().unwrap(), "--skip-bad", "-f", "jsonl"], None);
     assert_eq!(code(&o), 0);
     assert_eq!(stories_jsonl(&stdout(&o)), [("ok.txt".to_string(), 0)]);
@@ -364,9 +385,12 @@ fn latin1_lines_and_files_are_bad_records() {
 #[test]
 fn malformed_lines_stop_the_run_or_are_skipped() {
     let input = jsonl(&DOCS[..2]) + "{not json\n" + "{\"id\": \"x\"}\n" + &jsonl(&DOCS[2..]);
-    let o = run(&["cluster", "-"], Some(input.as_bytes()));
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("<stdin>:3: invalid JSON"), "{}", stderr(&o));
+    for f in ["text", "jsonl", "csv", "json"] {
+        let o = run(&["cluster", "-", "-f", f], Some(input.as_bytes()));
+        assert_eq!(code(&o), 2, "{f}");
+        assert!(stderr(&o).contains("<stdin>:3: invalid JSON"), "{f}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{f}: nothing may be printed: {}", stdout(&o));
+    }
     let o = run(&["cluster", "-", "--skip-bad", "-f", "jsonl"], Some(input.as_bytes()));
     assert_eq!(code(&o), 0);
     assert_eq!(stories_jsonl(&stdout(&o)).len(), 5);
@@ -495,8 +519,16 @@ fn track_twice_on_one_index_continues_the_stories() {
     let listed = stories_jsonl(&stdout(&o));
     assert_eq!(listed.len(), 5);
     assert_eq!(story_of(&listed, "rail-2"), story_of(&listed, "rail-1"));
+    // Re-running a batch reports its documents as held, prints no row and saves the same bytes.
+    let before = std::fs::read(&index).unwrap();
+    let o = run(&["track", "--index", ix, "-f", "jsonl"], Some(second.as_bytes()));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(o.stdout.is_empty() && stderr(&o).contains("rail-2: already in the index"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&index).unwrap(), before, "an unchanged state saves to the same bytes");
     // Parameters belong to a new index only; a missing folder is an error before any work.
-    assert_eq!(code(&run(&["track", "--index", ix, "--threshold", "0.5"], Some(b""))), 2);
+    let o = run(&["track", "--index", ix, "--threshold", "0.5"], Some(b""));
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("keeps the parameters"), "{}", stderr(&o));
     let o = run(&["track", "--index", d.join("nope/x.idx").to_str().unwrap()], Some(first.as_bytes()));
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("does not exist") && !stderr(&o).contains("read 3"), "{}", stderr(&o));
@@ -507,6 +539,15 @@ fn track_twice_on_one_index_continues_the_stories() {
         .filter(|n| !n.ends_with(".lock"))
         .collect();
     assert_eq!(names, ["news.idx"]);
+    // A damaged index is an input error naming the file, and is left as it was.
+    let mut damaged = before.clone();
+    let at = damaged.len() / 2;
+    damaged[at] ^= 0x40;
+    std::fs::write(&index, &damaged).unwrap();
+    let o = run(&["track", "--index", ix], Some(jsonl(&DOCS[4..]).as_bytes()));
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("news.idx") && stderr(&o).contains("checksum"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&index).unwrap(), damaged);
     std::fs::remove_dir_all(&d).unwrap();
 }
 
