@@ -39,7 +39,7 @@ pub(crate) fn cluster_features(cfg: &Config, ids: Vec<String>, feats: Vec<Featur
     let mut scored = score_pairs(cfg, &feats, &pairs);
     drop(pairs);
     inherit_dates(cfg, &mut feats, &mut scored);
-    cluster_collapsed(cfg, ids, &dups, feats, scored)
+    cluster_collapsed(cfg, ids, dups, feats, scored)
 }
 
 /// Clusters the scored pairs of representatives (positions in the
@@ -49,7 +49,7 @@ pub(crate) fn cluster_features(cfg: &Config, ids: Vec<String>, feats: Vec<Featur
 fn cluster_collapsed(
     cfg: &Config,
     ids: Vec<String>,
-    dups: &Duplicates,
+    dups: Duplicates,
     rep_feats: Vec<Features>,
     pairs: Vec<ScoredPair>,
 ) -> Clustering {
@@ -90,5 +90,5 @@ fn cluster_collapsed(
         }
     }
     pairs.sort_unstable_by_key(|p| (p.a, p.b));
-    Clustering::new(ids, labels, pairs, dups.rep_of.clone(), guard)
+    Clustering::new(ids, labels, pairs, dups.rep_of, guard)
 }

@@ -70,14 +70,8 @@ pub(crate) fn explain_batch(an: &Analyzer, docs: &[Document], a: usize, b: usize
         da.features.date = feats[a].date;
         db.features.date = feats[b].date;
     }
-    let mut e = explain_features(cfg, (&docs[a].id, &da.features), (&docs[b].id, &db.features));
-    for t in &mut e.shared_terms {
-        if let Some(hash) = t.term.strip_prefix('#').and_then(|h| u64::from_str_radix(h, 16).ok())
-            && let Some(word) = da.terms.get(&hash)
-        {
-            t.term.clone_from(word);
-        }
-    }
+    let name = |t: u64| da.terms.get(&t).cloned().unwrap_or_else(|| format!("#{t:016x}"));
+    let mut e = explain_features(cfg, (&docs[a].id, &da.features), (&docs[b].id, &db.features), name);
     // Passages: maximal runs of a's content tokens covered by shingles b shares.
     let mut windows = Vec::new();
     crate::shingle::shingle_hashes(&da.content, cfg.sketch.shingle_size, cfg.sketch.seed, &mut windows);
@@ -114,19 +108,20 @@ pub(crate) fn explain_batch(an: &Analyzer, docs: &[Document], a: usize, b: usize
     e
 }
 
-/// Explains two documents from their features alone: scores, shared
-/// terms by hash, no passages.
+/// Explains two documents from their features alone: scores, shared terms
+/// as `name` gives them, no passages.
 pub(crate) fn explain_features(
     cfg: &Config,
     (ida, fa): (&str, &Features),
     (idb, fb): (&str, &Features),
+    name: impl Fn(u64) -> String,
 ) -> Explanation {
     let scores = score_pair(fa, fb, cfg);
     let shared_terms = fa
         .profile
         .shared(&fb.profile)
         .into_iter()
-        .map(|(t, c)| SharedTerm { term: format!("#{t:016x}"), contribution: c })
+        .map(|(t, c)| SharedTerm { term: name(t), contribution: c })
         .collect();
     Explanation {
         ids: (ida.to_string(), idb.to_string()),

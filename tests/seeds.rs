@@ -206,3 +206,18 @@ fn undated_seed_moves_out_of_an_older_story_when_its_date_arrives() {
     assert_eq!(d.story(second.story).unwrap().members, SEED_IDS);
     assert_eq!(d.story(july.story).unwrap().members, ["kim-shoigu-pyongyang-july"], "the July story keeps its id");
 }
+
+/// README's figure: the two raw seed pages (site chrome included) share
+/// only about a ninth of their word 5-shingles.
+#[test]
+fn raw_seed_pages_have_word_5_shingle_jaccard_0_11() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/seeds");
+    let a = std::fs::read_to_string(dir.join("000_9a7db994ef940da5.txt")).unwrap();
+    let b = std::fs::read_to_string(dir.join("001_6a2f0ebee5de1c9f.txt")).unwrap();
+    let (sa, sb) = (
+        samestory::shingle::ShingleSet::of_text(&a, 5, samestory::DEFAULT_SEED),
+        samestory::shingle::ShingleSet::of_text(&b, 5, samestory::DEFAULT_SEED),
+    );
+    let j = sa.jaccard(&sb);
+    assert!((0.105..0.115).contains(&j), "word 5-shingle Jaccard {j}");
+}

@@ -284,7 +284,9 @@ impl Tracker {
                 .map(|d| &d.features)
                 .ok_or_else(|| Error::new(ErrorKind::UnknownId { id: id.to_string() }))
         };
-        Ok(explain_features(self.detector.config(), (a, features(a)?), (b, features(b)?)))
+        // The tracker keeps no text: terms are named by their hashes.
+        let hash = |t: u64| format!("#{t:016x}");
+        Ok(explain_features(self.detector.config(), (a, features(a)?), (b, features(b)?), hash))
     }
 
     /// The newest document date seen by [`add`](Self::add) (the clock of the
