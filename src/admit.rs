@@ -37,3 +37,14 @@ pub(crate) fn check_batch(limits: &Limits, docs: &[Document]) -> Result<(), Erro
     }
     Ok(())
 }
+
+/// A [`ErrorKind::DuplicateId`] error naming the first id (in sorted order)
+/// that `ids` holds twice.
+pub(crate) fn check_unique(ids: &[String]) -> Result<(), Error> {
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| ids[a as usize].cmp(&ids[b as usize]));
+    match order.windows(2).find(|w| ids[w[0] as usize] == ids[w[1] as usize]) {
+        Some(w) => Err(Error::new(ErrorKind::DuplicateId { id: ids[w[0] as usize].clone() })),
+        None => Ok(()),
+    }
+}

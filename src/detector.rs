@@ -2,6 +2,7 @@
 
 use std::io::BufRead;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use crate::admit;
 use crate::batch;
@@ -198,6 +199,62 @@ impl Detector {
         opts: ReadOptions,
     ) -> Result<Clustering, Error> {
         self.cluster_input(Input::Reader(reader, name.as_ref()), opts)
+    }
+
+    /// Clusters documents from an iterator as [`cluster`](Self::cluster)
+    /// clusters them, without holding their text: documents are taken in
+    /// batches (on one thread while the batches before are learned on the
+    /// others), and only their ids and tokens are kept, as
+    /// [`cluster_file`](Self::cluster_file) does. For sources of other
+    /// formats (CSV, a database cursor, a message queue): an item that is an
+    /// error stops the reading, and that error is returned.
+    ///
+    /// # Errors
+    /// The first `Err` item of `docs`, else the errors of
+    /// [`cluster`](Self::cluster) converted into `E`.
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, Document};
+    /// type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    /// // Tab-separated `id<TAB>text` rows, as a source other than JSON Lines.
+    /// let rows = "a\tStorm Ciarán hit Brittany on Thursday with gusts of 207 km/h, cutting power to 1.2 million homes.\n\
+    ///             b\tGusts reached 207 km/h as Ciarán swept across Brittany; about 1.2 million homes lost power.\n";
+    /// let parse = |(i, row): (usize, &str)| -> Result<Document, BoxError> {
+    ///     let (id, text) = row.split_once('\t').ok_or_else(|| format!("row {}: no tab", i + 1))?;
+    ///     Ok(Document::new(id, text))
+    /// };
+    /// let clustering = Detector::new().cluster_iter(rows.lines().enumerate().map(parse))?;
+    /// assert_eq!(clustering.ids(), ["a", "b"]);
+    /// assert!(clustering.same_story(0, 1));
+    ///
+    /// let stopped = Detector::new().cluster_iter("a\tone\nno tab here\n".lines().enumerate().map(parse));
+    /// assert_eq!(stopped.unwrap_err().to_string(), "row 2: no tab");
+    /// # Ok::<(), BoxError>(())
+    /// ```
+    pub fn cluster_iter<I, E>(&self, docs: I) -> Result<Clustering, E>
+    where
+        I: IntoIterator<Item = Result<Document, E>>,
+        I::IntoIter: Send,
+        E: From<Error> + Send,
+    {
+        let failed: Mutex<Option<E>> = Mutex::new(None);
+        let docs = docs.into_iter().map_while(|item| match item {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                *failed.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+                None
+            }
+        });
+        // Fused: nothing is pulled from `docs` after its first error.
+        let docs = docs.fuse();
+        let tokenized = tokenize(&self.an, Input::<std::io::Empty>::Docs(Box::new(docs)), ReadOptions::default());
+        if let Some(e) = failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            return Err(e);
+        }
+        let TokenizedInput { ids, skipped, warnings, learned } = tokenized?;
+        admit::check_unique(&ids)?;
+        Ok(batch::cluster_learned(&self.an, ids, learned).with_input_report(skipped, warnings))
     }
 
     fn cluster_input<R: BufRead + Send>(&self, input: Input<'_, R>, opts: ReadOptions) -> Result<Clustering, Error> {

@@ -35,6 +35,8 @@ pub(crate) enum Input<'a, R> {
     Path(&'a Path),
     /// JSON Lines from a reader, named `name` in errors.
     Reader(R, &'a Path),
+    /// Documents from an iterator (their ids checked for repeats by the caller).
+    Docs(Box<dyn Iterator<Item = Document> + Send + 'a>),
 }
 
 /// Hands the documents of JSON Lines from `reader` to `each` in batches,
@@ -73,6 +75,18 @@ fn read_once<R: BufRead + Send>(
     mut each: impl FnMut(Vec<Document>) -> Result<(), Error>,
 ) -> Result<Lines, Error> {
     match input {
+        Input::Docs(mut docs) => par::pipeline(
+            move |send| {
+                loop {
+                    let batch: Vec<Document> = docs.by_ref().take(BATCH).collect();
+                    let last = batch.len() < BATCH;
+                    if batch.is_empty() || !send(batch) || last {
+                        return Ok(Lines::default());
+                    }
+                }
+            },
+            each,
+        ),
         Input::Reader(r, name) => stream_jsonl(r, name, opts, each),
         Input::Path(path) if path.as_os_str() == "-" => {
             stream_jsonl(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()), path, opts, each)

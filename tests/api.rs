@@ -900,7 +900,44 @@ fn cluster_reader_equals_cluster_file_equals_cluster() {
     let reader = detector.cluster_reader(jsonl.as_bytes(), "generated.jsonl", ReadOptions::default()).expect("reader");
     assert_eq!(file, batch);
     assert_eq!(reader, batch);
+    let iter = detector.cluster_iter(docs.iter().cloned().map(Ok::<_, Error>)).expect("cluster_iter");
+    assert_eq!(iter, batch);
     std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+/// `cluster_iter` checks what `cluster` checks, and stops at the source's error.
+#[test]
+fn cluster_iter_checks_its_documents_and_stops_at_an_error() {
+    let d = Detector::builder().max_documents(3).max_document_bytes(5000).build().unwrap();
+    let ok = |docs: &[Document]| docs.iter().cloned().map(Ok::<_, Error>).collect::<Vec<_>>();
+    let docs = [Document::new("a", KIM), Document::new("b", BAKERY), Document::new("a", KIM_EDITED)];
+    assert!(matches!(kind_of(d.cluster_iter(ok(&docs))), ErrorKind::DuplicateId { id } if id == "a"));
+    let four =
+        [Document::new("a", KIM), Document::new("b", BAKERY), Document::new("c", KIM_EDITED), Document::new("d", "x")];
+    assert!(matches!(kind_of(d.cluster_iter(ok(&four))), ErrorKind::TooManyDocuments { limit: 3 }));
+    let big = [Document::new("a", KIM), Document::new("big", "y".repeat(5001))];
+    assert!(matches!(kind_of(d.cluster_iter(ok(&big))), ErrorKind::DocumentTooLarge { bytes: 5001, .. }));
+    assert_eq!(d.cluster_iter(ok(&four[..2])).unwrap(), d.cluster(&four[..2]).unwrap());
+    assert_eq!(d.cluster_iter(Vec::<Result<Document, Error>>::new()).unwrap().len(), 0);
+
+    #[derive(Debug, PartialEq)]
+    enum Source {
+        Lost(u32),
+        Lib(String),
+    }
+    impl From<Error> for Source {
+        fn from(e: Error) -> Source {
+            Source::Lib(e.to_string())
+        }
+    }
+    // The source fails at its second item: that error comes back, nothing else is read.
+    let mut read = 0;
+    let items = (0..10_000u32).map(|i| {
+        read += 1;
+        if i == 1 { Err(Source::Lost(i)) } else { Ok(Document::new(i.to_string(), KIM)) }
+    });
+    assert_eq!(Detector::new().cluster_iter(items), Err(Source::Lost(1)));
+    assert!(read < 10_000, "reading went on after the error ({read} items)");
 }
 
 /// `Tracker::query` tells where `add` then puts a document (the story it
