@@ -17,6 +17,7 @@ use crate::learn::learn_batch;
 use crate::minhash::MinHashKind;
 use crate::params::{CohesionGuard, Config, Linkage, Params, for_each_param};
 use crate::stages::Stages;
+use crate::summary::{Summary, summarize};
 
 /// Finds copies and same-event reports in a batch and groups them into stories.
 ///
@@ -290,6 +291,35 @@ impl Detector {
             }
         }
         Ok(explain_batch(&self.an, docs, a as usize, b as usize))
+    }
+
+    /// What the detector learns from `docs`, in words: the boilerplate
+    /// lines it removes (with the documents each was removed from) and the
+    /// salient terms its profiles hold (with how many), at most `top` of
+    /// each. Its `Display` is a readable report.
+    ///
+    /// # Errors
+    /// As [`cluster`](Self::cluster).
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, Document};
+    /// let docs: Vec<Document> = (0..4)
+    ///     .map(|i| {
+    ///         let story = ["Storm Ciarán cut power to 1.2 million homes in Brittany.", "The central bank held rates at 4.5 percent.",
+    ///                      "Kim Jong Un met Vladimir Putin at the Vostochny Cosmodrome.", "Floods closed 40 schools in Valencia."][i];
+    ///         Document::new(i.to_string(), format!("Home | World | Sport\n{story}\nSubscribe to our newsletter"))
+    ///             .with_source("news.example")
+    ///     })
+    ///     .collect();
+    /// let summary = Detector::new().summarize(&docs, 10)?;
+    /// assert!(summary.boilerplate.iter().any(|l| l.text == "Home | World | Sport" && l.documents == 4));
+    /// println!("{summary}");
+    /// # Ok::<(), samestory::Error>(())
+    /// ```
+    pub fn summarize(&self, docs: &[Document], top: usize) -> Result<Summary, Error> {
+        admit::check_batch(&self.config().limits, docs)?;
+        Ok(summarize(&self.an, docs, top))
     }
 
     /// The pipeline's stages one by one, for engines that run them

@@ -114,6 +114,7 @@ pub mod shingle;
 pub mod simhash;
 pub mod stages;
 mod stats;
+mod summary;
 pub mod text;
 mod tracker;
 
@@ -129,6 +130,7 @@ pub use params::{
 };
 pub use score::PairScores;
 pub use stats::CorpusStats;
+pub use summary::{BoilerplateLine, SalientTerm, Summary};
 pub use text::date::Date;
 pub use tracker::{Assignment, Match, Placement, Story, StoryId, Tracker};
 

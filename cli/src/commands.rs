@@ -4,12 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use samestory::{Detector, DetectorBuilder, ErrorKind, Params, Tracker};
+use samestory::{Detector, DetectorBuilder, Document, ErrorKind, Params, Tracker};
 
-use crate::input::{self, Loaded, ReadConfig};
-use crate::output::{self, Format, Row, Sink, Style};
+use crate::input::{self, ReadConfig, ReadError, ReadReport};
+use crate::output::{self, Format, Row, Shown, Sink, Style};
 use crate::progress::Progress;
-use crate::{ClusterArgs, ExplainArgs, Failure, OutputArgs, ParamArgs, ReadArgs, TrackArgs};
+use crate::{ClusterArgs, ExplainArgs, Failure, OutputArgs, ParamArgs, ReadArgs, StatsArgs, TrackArgs};
 
 /// The library's default document limit.
 const DEFAULT_MAX_DOC_BYTES: usize = 16 << 20;
@@ -68,38 +68,53 @@ fn builder(p: &ParamArgs, max_doc_bytes: usize) -> Result<DetectorBuilder, Failu
     Ok(b)
 }
 
-/// Reads the input and reports on stderr what was read and skipped (always).
-fn read_input(paths: &[PathBuf], cfg: &ReadConfig, read: &ReadArgs, progress: &Progress) -> Result<Loaded, Failure> {
-    if let Some(r) = &read.bad_report {
-        output::check_parent(r, "--bad-report").map_err(Failure::Input)?;
+impl From<samestory::Error> for Failure {
+    fn from(e: samestory::Error) -> Failure {
+        lib_error(&e)
     }
-    let loaded = input::load(paths, cfg, progress).map_err(|e| Failure::Input(e.to_string()))?;
-    for (file, why) in &loaded.not_read {
+}
+
+/// Reads the input, handing each document to `emit`; then reports on stderr
+/// what was read and skipped (always) and writes `--bad-report`.
+fn read_input(
+    paths: &[PathBuf],
+    cfg: &ReadConfig,
+    read: &ReadArgs,
+    progress: &Progress,
+    emit: &mut dyn FnMut(Document) -> bool,
+) -> Result<ReadReport, Failure> {
+    let report = match input::load(paths, cfg, progress, emit) {
+        Ok(r) => r,
+        Err(ReadError::Input(msg)) => return Err(Failure::Input(msg)),
+        // The consumer stopped: its error is the one reported.
+        Err(ReadError::Stopped) => return Err(Failure::Runtime("reading stopped".into())),
+    };
+    for (file, why) in &report.not_read {
         progress.println(&format!("not read: {file}: {why}"));
     }
-    for b in &loaded.bad {
+    for b in &report.bad {
         let at = b.line.map_or(b.file.clone(), |l| format!("{}:{l}", b.file));
         progress.println(&format!("skipped: {at}: {}", b.reason));
     }
     progress.println(&format!(
         "read {} documents from {} file{}; skipped {} bad record{}; {} file{} not read; {} warning{}",
-        loaded.docs.len(),
-        loaded.files_read,
-        plural(loaded.files_read),
-        loaded.bad.len(),
-        plural(loaded.bad.len()),
-        loaded.not_read.len(),
-        plural(loaded.not_read.len()),
-        loaded.warnings,
-        plural(loaded.warnings),
+        report.docs,
+        report.files_read,
+        plural(report.files_read),
+        report.bad.len(),
+        plural(report.bad.len()),
+        report.not_read.len(),
+        plural(report.not_read.len()),
+        report.warnings,
+        plural(report.warnings),
     ));
-    if paths.iter().any(|p| p.as_os_str() == "-") && loaded.docs.is_empty() && loaded.bad.is_empty() {
+    if paths.iter().any(|p| p.as_os_str() == "-") && report.docs == 0 && report.bad.is_empty() {
         progress.println("note: standard input held no documents");
     }
     if let Some(r) = &read.bad_report {
         let mut sink = Sink::file(r).map_err(|e| Failure::Runtime(format!("--bad-report {}: {e}", r.display())))?;
         let w = sink.writer();
-        let written = loaded.bad.iter().try_for_each(|b| {
+        let written = report.bad.iter().try_for_each(|b| {
             serde_json::to_writer(&mut *w, b)?;
             w.write_all(b"\n")
         });
@@ -107,7 +122,18 @@ fn read_input(paths: &[PathBuf], cfg: &ReadConfig, read: &ReadArgs, progress: &P
             .and_then(|()| sink.commit())
             .map_err(|e| Failure::Runtime(format!("--bad-report {}: {e}", r.display())))?;
     }
-    Ok(loaded)
+    Ok(report)
+}
+
+/// Files that will be written must have a folder, before any work.
+fn check_outputs(read: &ReadArgs, out: &OutputArgs) -> Result<(), Failure> {
+    if let Some(r) = &read.bad_report {
+        output::check_parent(r, "--bad-report").map_err(Failure::Input)?;
+    }
+    if let Some(o) = &out.output {
+        output::check_parent(o, "-o").map_err(Failure::Input)?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
@@ -132,24 +158,55 @@ fn emit(out: &OutputArgs, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>)
     }
 }
 
-/// `samestory cluster`.
+/// `samestory cluster`: the documents stream from a reading thread into
+/// [`Detector::cluster_iter`], which keeps their tokens, not their text.
 pub fn cluster(a: &ClusterArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     let start = Instant::now();
-    if let Some(o) = &a.output.output {
-        output::check_parent(o, "-o").map_err(Failure::Input)?;
-    }
+    check_outputs(&a.read, &a.output)?;
     let max = a.read.max_doc_bytes.unwrap_or(DEFAULT_MAX_DOC_BYTES);
     let detector = builder(&a.params, max)?.build().map_err(|e| lib_error(&e))?;
     let cfg = read_config(&a.read, max)?;
     let progress = Progress::new(a.run.quiet);
-    let loaded = read_input(paths, &cfg, &a.read, &progress)?;
-    progress.stage("clustering");
-    let clustering = detector.cluster(&loaded.docs).map_err(|e| lib_error(&e))?;
+    // The text report shows each document's date and first words; nothing else is kept.
+    let text = a.output.format == Format::Text;
+    let mut shown: Vec<Shown> = Vec::new();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Document, Failure>>(1024);
+    let (cfg, progress) = (&cfg, &progress);
+    let (clustering, read) = std::thread::scope(|scope| {
+        let reading = scope.spawn(move || {
+            let mut emit = |d: Document| tx.send(Ok(d)).is_ok();
+            let read = read_input(paths, cfg, &a.read, progress, &mut emit);
+            match &read {
+                Ok(_) => progress.stage("clustering"),
+                Err(Failure::Input(msg)) => {
+                    let _ = tx.send(Err(Failure::Input(msg.clone())));
+                }
+                Err(_) => {}
+            }
+            drop(tx);
+            read
+        });
+        let docs = rx.into_iter().map(|r| {
+            r.inspect(|d| {
+                if text {
+                    shown.push(Shown::of(d));
+                }
+            })
+        });
+        let clustering = detector.cluster_iter(docs);
+        (clustering, reading.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
     progress.finish();
+    // A reading error comes first: it is why the clustering stopped, if it did.
+    let (read, clustering) = match (read, clustering) {
+        (Err(Failure::Runtime(_)), Err(e)) | (Ok(_), Err(e)) => return Err(e),
+        (Err(e), _) => return Err(e),
+        (Ok(r), Ok(c)) => (r, c),
+    };
     let rows = output::batch_rows(&clustering);
     let style = Style::for_stdout(a.output.output.is_some());
     emit(&a.output, |w| match a.output.format {
-        Format::Text => output::write_text(w, &loaded.docs, &clustering, &rows, &style),
+        Format::Text => output::write_text(w, &shown, &clustering, &rows, &style),
         f => output::write_rows(w, f, &rows),
     })?;
     if !a.run.quiet {
@@ -158,7 +215,7 @@ pub fn cluster(a: &ClusterArgs, paths: &[PathBuf]) -> Result<(), Failure> {
             clustering.len(),
             clustering.clusters().len(),
             clustering.stories().count(),
-            loaded.bad.len(),
+            read.bad.len(),
             start.elapsed().as_secs_f64()
         );
     }
@@ -200,9 +257,7 @@ fn lock_index(index: &std::path::Path) -> Result<std::fs::File, Failure> {
 pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     let start = Instant::now();
     check_index(&a.index)?;
-    if let Some(o) = &a.output.output {
-        output::check_parent(o, "-o").map_err(Failure::Input)?;
-    }
+    check_outputs(&a.read, &a.output)?;
     // One writer at a time from load to save: a second `track` on this
     // index waits here, then loads what the first saved (the lock is freed
     // when the process ends, even if it is killed).
@@ -232,30 +287,28 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     let max = a.read.max_doc_bytes.unwrap_or(tracker.detector().params().limits.max_document_bytes);
     let cfg = read_config(&a.read, max)?;
     let progress = Progress::new(a.run.quiet);
-    let mut loaded = read_input(paths, &cfg, &a.read, &progress)?;
     let held_before = tracker.len();
-    progress.counted("adding", loaded.docs.len() as u64);
     let (mut added, mut known, mut rejected, mut expired, mut new_stories) = (0usize, 0usize, 0usize, 0usize, 0usize);
-    let mut rows: Vec<Row> = Vec::with_capacity(loaded.docs.len());
-    for doc in std::mem::take(&mut loaded.docs) {
-        progress.inc();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut failed: Option<samestory::Error> = None;
+    // Each document is added as it is read.
+    let mut add = |doc: Document| {
         let id = doc.id.clone();
         if let Some(story) = tracker.story_of(&id) {
             known += 1;
             progress.println(&format!("{id}: already in the index (story {story}); skipped"));
-            continue;
+            return true;
         }
         let asg = match tracker.add(doc) {
             Ok(asg) => asg,
             Err(e) if a.read.skip_bad && !matches!(e.kind(), ErrorKind::Io { .. }) => {
                 rejected += 1;
                 progress.println(&format!("skipped: {id}: {e}"));
-                continue;
+                return true;
             }
             Err(e) => {
-                progress.finish();
-                eprintln!("nothing saved: {} is unchanged", a.index.display());
-                return Err(lib_error(&e));
+                failed = Some(e);
+                return false;
             }
         };
         added += 1;
@@ -273,7 +326,18 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
             merged: asg.merged.iter().map(|s| s.0).collect(),
             split_off: asg.split_off.iter().map(|s| s.0).collect(),
         });
+        true
+    };
+    let read = read_input(paths, &cfg, &a.read, &progress, &mut add);
+    if let Some(e) = failed {
+        progress.finish();
+        eprintln!("nothing saved: {} is unchanged", a.index.display());
+        return Err(lib_error(&e));
     }
+    let read = read.inspect_err(|_| {
+        progress.finish();
+        eprintln!("nothing saved: {} is unchanged", a.index.display());
+    })?;
     progress.stage("saving");
     tracker.save(&a.index).map_err(|e| Failure::Runtime(format!("saving the index: {e}")))?;
     progress.finish();
@@ -293,7 +357,7 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
             added,
             tracker.len(),
             tracker.stories().count(),
-            loaded.bad.len(),
+            read.bad.len(),
             start.elapsed().as_secs_f64()
         );
     }
@@ -349,23 +413,26 @@ fn write_track_text(w: &mut dyn Write, rows: &[Row], style: &Style) -> std::io::
 
 /// `samestory explain`.
 pub fn explain(a: &ExplainArgs) -> Result<(), Failure> {
+    check_outputs(&a.read, &OutputArgs { format: Format::Text, output: None })?;
     let max = a.read.max_doc_bytes.unwrap_or(DEFAULT_MAX_DOC_BYTES);
     let detector = builder(&a.params, max)?.build().map_err(|e| lib_error(&e))?;
     let cfg = read_config(&a.read, max)?;
     let progress = Progress::new(a.run.quiet);
-    let loaded = read_input(std::slice::from_ref(&a.path), &cfg, &a.read, &progress)?;
+    let mut docs: Vec<Document> = Vec::new();
+    read_input(std::slice::from_ref(&a.path), &cfg, &a.read, &progress, &mut |d| {
+        docs.push(d);
+        true
+    })?;
     progress.finish();
     let pos = |id: &str| {
-        loaded
-            .docs
-            .iter()
+        docs.iter()
             .position(|d| d.id == id)
             .map(|p| p as u32)
             .ok_or_else(|| Failure::Input(format!("no document with id {id:?} in {}", a.path.display())))
     };
     let (pa, pb) = (pos(&a.id_a)?, pos(&a.id_b)?);
-    let why = detector.explain(&loaded.docs, pa, pb).map_err(|e| lib_error(&e))?;
-    let clustering = detector.cluster(&loaded.docs).map_err(|e| lib_error(&e))?;
+    let why = detector.explain(&docs, pa, pb).map_err(|e| lib_error(&e))?;
+    let clustering = detector.cluster(&docs).map_err(|e| lib_error(&e))?;
     let same = clustering.same_story(pa, pb);
     let out = OutputArgs { format: Format::Text, output: None };
     emit(&out, |w| {
@@ -380,6 +447,32 @@ pub fn explain(a: &ExplainArgs) -> Result<(), Failure> {
                 "  in the batch: {}",
                 if same { "one story" } else { "different stories (average linkage over all members decides)" }
             )
+        }
+    })
+}
+
+/// `samestory stats`.
+pub fn stats(a: &StatsArgs, paths: &[PathBuf]) -> Result<(), Failure> {
+    let max = a.read.max_doc_bytes.unwrap_or(DEFAULT_MAX_DOC_BYTES);
+    let detector = builder(&a.params, max)?.build().map_err(|e| lib_error(&e))?;
+    let cfg = read_config(&a.read, max)?;
+    check_outputs(&a.read, &OutputArgs { format: Format::Text, output: None })?;
+    let progress = Progress::new(a.run.quiet);
+    let mut docs: Vec<Document> = Vec::new();
+    read_input(paths, &cfg, &a.read, &progress, &mut |d| {
+        docs.push(d);
+        true
+    })?;
+    progress.stage("learning");
+    let summary = detector.summarize(&docs, a.top).map_err(|e| lib_error(&e))?;
+    progress.finish();
+    let out = OutputArgs { format: Format::Text, output: None };
+    emit(&out, |w| {
+        if a.json {
+            serde_json::to_writer_pretty(&mut *w, &summary)?;
+            writeln!(w)
+        } else {
+            write!(w, "{summary}")
         }
     })
 }

@@ -44,6 +44,10 @@ enum Command {
     /// Explain why two documents of a batch are, or are not, one story.
     #[command(after_help = EXIT_CODES)]
     Explain(ExplainArgs),
+    /// Show what the detector learns from a batch: the boilerplate lines it removes and
+    /// the salient terms its documents' profiles hold (the batch is held in memory).
+    #[command(after_help = EXIT_CODES)]
+    Stats(StatsArgs),
 }
 
 /// How the input is read.
@@ -189,6 +193,25 @@ pub struct ExplainArgs {
     pub run: RunArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// JSON Lines, CSV or .txt files, folders, or `-` for standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// How many boilerplate lines and salient terms to show.
+    #[arg(long, default_value_t = 25, value_name = "N")]
+    pub top: usize,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub params: ParamArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
 /// How a run ends.
 pub enum Failure {
     /// Exit 2 with this message.
@@ -216,6 +239,10 @@ fn main() -> ExitCode {
             commands::track(a, &p)
         }),
         Command::Explain(a) => setup(&a.run).and_then(|()| commands::explain(a)),
+        Command::Stats(a) => with_input(&a.paths, "stats").and_then(|p| {
+            setup(&a.run)?;
+            commands::stats(a, &p)
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use samestory::{Clustering, Document};
+use samestory::{Clustering, Date, Document};
 use serde::Serialize;
 
 /// Output formats.
@@ -171,6 +171,18 @@ impl Style {
     }
 }
 
+/// What the text report shows of a document: its date and [`snippet`].
+pub struct Shown {
+    pub date: Option<Date>,
+    pub snippet: String,
+}
+
+impl Shown {
+    pub fn of(doc: &Document) -> Shown {
+        Shown { date: doc.date, snippet: snippet(doc) }
+    }
+}
+
 /// What a reader sees of a document: its title, else the first line of at
 /// least 8 words (menus and links are shorter), else its first words; at most 14 words.
 pub fn snippet(doc: &Document) -> String {
@@ -190,7 +202,7 @@ pub fn snippet(doc: &Document) -> String {
 /// with their members and best pairs, then the documents on their own.
 pub fn write_text(
     out: &mut dyn Write,
-    docs: &[Document],
+    docs: &[Shown],
     c: &Clustering,
     rows: &[Row],
     style: &Style,
@@ -211,7 +223,7 @@ pub fn write_text(
         for &m in *members {
             let d = &docs[m as usize];
             let date = d.date.map(|d| format!(" [{d}]")).unwrap_or_default();
-            writeln!(out, "  {}{date}  {}", d.id, snippet(d))?;
+            writeln!(out, "  {}{date}  {}", c.ids()[m as usize], d.snippet)?;
         }
         let mut pairs = pairs_by_story[*label as usize].clone();
         pairs.sort_by(|x, y| y.scores.similarity.total_cmp(&x.scores.similarity).then((x.a, x.b).cmp(&(y.a, y.b))));
@@ -221,8 +233,8 @@ pub fn write_text(
             writeln!(
                 out,
                 "    {dim}{} ~ {}: similarity {:.2} (profile cosine {:.2}, shingle Jaccard {:.2}, containment {:.2}{}){reset}",
-                docs[p.a as usize].id,
-                docs[p.b as usize].id,
+                c.ids()[p.a as usize],
+                c.ids()[p.b as usize],
                 s.similarity,
                 s.cosine,
                 s.jaccard,
@@ -239,13 +251,13 @@ pub fn write_text(
         }
         writeln!(out)?;
     }
-    let singles: Vec<&Row> = rows.iter().filter(|r| r.size == 1).collect();
+    // Rows are in input order: row i is document i.
+    let singles: Vec<(usize, &Row)> = rows.iter().enumerate().filter(|(_, r)| r.size == 1).collect();
     let (ns, n1) = (stories.len(), singles.len());
     let (s_ns, s_n1) = (if ns == 1 { "story" } else { "stories" }, if n1 == 1 { "document" } else { "documents" });
     writeln!(out, "{bold}{ns} {s_ns} with 2+ documents; {n1} {s_n1} on their own{reset}")?;
-    for r in singles {
-        let i = c.ids().iter().position(|x| *x == r.id).unwrap_or(0);
-        writeln!(out, "  story {}  {}  {dim}{}{reset}", r.story, r.id, snippet(&docs[i]))?;
+    for (i, r) in singles {
+        writeln!(out, "  story {}  {}  {dim}{}{reset}", r.story, r.id, docs[i].snippet)?;
     }
     Ok(())
 }

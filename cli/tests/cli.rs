@@ -114,9 +114,16 @@ fn help_version_and_usage_errors() {
     let o = run(&["--help"], None);
     assert_eq!(code(&o), 0);
     let h = stdout(&o);
-    for s in
-        ["cluster", "track", "explain", "Exit codes", "0  success", "1  runtime failure", "2  usage or input error"]
-    {
+    for s in [
+        "cluster",
+        "track",
+        "explain",
+        "stats",
+        "Exit codes",
+        "0  success",
+        "1  runtime failure",
+        "2  usage or input error",
+    ] {
         assert!(h.contains(s), "top-level help lacks {s:?}:\n{h}");
     }
     let o = run(&["cluster", "--help"], None);
@@ -602,4 +609,42 @@ fn explain_reports_the_pair() {
     let o = run(&["explain", "-", "rail-1", "nobody"], Some(input.as_bytes()));
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("\"nobody\""));
+}
+
+/// `stats` names the chrome repeated on every page of a site and the
+/// salient terms of the stories, as text and as JSON.
+#[test]
+fn stats_names_boilerplate_and_salient_terms() {
+    let dir = tmpdir("stats");
+    let path = dir.join("site.jsonl");
+    let lines: String = DOCS
+        .iter()
+        .map(|(id, title, text)| {
+            let page = format!("Skip to content | Sections | Sign in\n{text}\nShare this story on social media");
+            serde_json::json!({"id": id, "title": title, "text": page, "source": "paper.example"}).to_string() + "\n"
+        })
+        .collect();
+    write(&path, lines);
+    let p = path.to_str().unwrap();
+    let o = run(&["stats", p, "--top", "5"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("5 documents"), "{text}");
+    assert!(text.contains("      5  Skip to content | Sections | Sign in"), "{text}");
+    assert!(text.contains("Share this story on social media"), "{text}");
+
+    let o = run(&["stats", p, "--top", "50", "--json"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["documents"], 5);
+    assert_eq!(v["documents_with_boilerplate"], 5);
+    let terms: Vec<&str> = v["salient_terms"].as_array().unwrap().iter().map(|t| t["term"].as_str().unwrap()).collect();
+    // Terms of both rail reports and both museum reports; never the chrome's words.
+    for t in ["pellin", "etruscan", "barley"] {
+        assert!(terms.contains(&t), "{t} missing from {terms:?}");
+    }
+    for t in ["skip", "sections", "social"] {
+        assert!(!terms.contains(&t), "{t} is chrome, not salient: {terms:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

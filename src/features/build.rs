@@ -104,6 +104,26 @@ impl Analyzer {
         df >= common
     }
 
+    /// The body lines removed as boilerplate from the document whose tokens
+    /// are in `s` (the last one tokenized): each line's hash and byte span
+    /// in the text, from its first token to its last.
+    pub(crate) fn boilerplate_spans(
+        &self,
+        doc: &Document,
+        stats: &impl StatsView,
+        s: &Scratch,
+    ) -> Vec<(u64, u32, u32)> {
+        let src = self.source_hash(doc);
+        s.lines
+            .iter()
+            .filter(|l| !l.title && l.end > l.start && self.is_boilerplate(stats, l, src))
+            .map(|l| {
+                let (first, last) = (&s.toks[l.start as usize], &s.toks[l.end as usize - 1]);
+                (l.hash, first.off, last.off + last.len)
+            })
+            .collect()
+    }
+
     /// The document's features, against complete (or current) statistics.
     pub(crate) fn features(&self, doc: &Document, stats: &CorpusStats, s: &mut Scratch) -> Features {
         self.tokenize(doc, s);
