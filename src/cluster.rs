@@ -102,7 +102,7 @@ pub(crate) fn relabel(root: &[u32]) -> Vec<u32> {
         .collect()
 }
 
-fn find(parent: &mut [u32], mut x: u32) -> u32 {
+pub(crate) fn find(parent: &mut [u32], mut x: u32) -> u32 {
     while parent[x as usize] != x {
         parent[x as usize] = parent[parent[x as usize] as usize];
         x = parent[x as usize];

@@ -32,6 +32,9 @@ pub struct Clustering {
     ids: Vec<String>,
     labels: Vec<u32>,
     clusters: Vec<Vec<u32>>,
+    /// The copy group of each document (dense, by first member).
+    copy_labels: Vec<u32>,
+    copy_groups: Vec<Vec<u32>>,
     pairs: Vec<ScoredPair>,
     /// The representative of each document when exact duplicates were
     /// collapsed; empty when there were none.
@@ -52,12 +55,19 @@ impl Clustering {
         rep_of: Vec<u32>,
         guard: Option<CohesionGuard>,
     ) -> Clustering {
-        let k = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
-        let mut clusters = vec![Vec::new(); k];
-        for (i, &l) in labels.iter().enumerate() {
-            clusters[l as usize].push(i as u32);
+        let copy_labels = copy_labels(&labels, &pairs);
+        Clustering {
+            ids,
+            clusters: members(&labels),
+            copy_groups: members(&copy_labels),
+            labels,
+            copy_labels,
+            pairs,
+            rep_of,
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+            guard,
         }
-        Clustering { ids, labels, clusters, pairs, rep_of, skipped: Vec::new(), warnings: Vec::new(), guard }
     }
 
     pub(crate) fn with_input_report(mut self, skipped: Vec<BadLine>, warnings: Vec<BadLine>) -> Clustering {
@@ -119,6 +129,39 @@ impl Clustering {
     /// The clusters with at least two documents.
     pub fn stories(&self) -> impl Iterator<Item = &[u32]> + '_ {
         self.clusters.iter().filter(|c| c.len() > 1).map(Vec::as_slice)
+    }
+
+    /// The copy group of each document, in input order: dense labels
+    /// numbered by each group's first document. A copy group holds the
+    /// documents joined by copy pairs (see [`PairScores::copy`]: shared text
+    /// by resemblance, containment or SimHash) inside one story, so copy
+    /// groups nest in stories: two documents of one copy group are always
+    /// of one story.
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, Document};
+    /// let wire = "Storm Ciarán hit Brittany on Thursday with gusts of 207 km/h, cutting power to 1.2 million homes, \
+    ///             the grid operator Enedis said, as schools closed and trains stopped across the region.";
+    /// let docs = vec![
+    ///     Document::new("wire", wire),
+    ///     Document::new("reprint", format!("{wire} Read more on our site.")),
+    ///     Document::new("report", "Gusts reached 207 km/h as Ciarán swept across Brittany; about 1.2 million homes lost power."),
+    /// ];
+    /// let c = Detector::new().cluster(&docs)?;
+    /// assert!(c.same_story(0, 2));
+    /// assert_eq!(c.copy_labels()[0], c.copy_labels()[1]); // a reprint: one copy group
+    /// assert_ne!(c.copy_labels()[0], c.copy_labels()[2]); // another report of the story
+    /// # Ok::<(), samestory::Error>(())
+    /// ```
+    pub fn copy_labels(&self) -> &[u32] {
+        &self.copy_labels
+    }
+
+    /// Every copy group (singletons included) as sorted document positions,
+    /// ordered by first member: group `k` has copy label `k`.
+    pub fn copy_groups(&self) -> &[Vec<u32>] {
+        &self.copy_groups
     }
 
     /// Are `a` and `b` in one cluster? False when either does not exist.
@@ -209,4 +252,32 @@ impl Clustering {
         let root: Vec<u32> = (0..n).map(|i| by_node[node[rep(i)] as usize]).collect();
         Ok(cluster::relabel(&root))
     }
+}
+
+/// The members of each label, in order.
+fn members(labels: &[u32]) -> Vec<Vec<u32>> {
+    let k = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+    let mut groups = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        groups[l as usize].push(i as u32);
+    }
+    groups
+}
+
+/// Copy groups: the connected components of the copy pairs whose two
+/// documents share a story `label`, numbered densely by first member (so
+/// each copy group lies inside one story).
+fn copy_labels(labels: &[u32], pairs: &[ScoredPair]) -> Vec<u32> {
+    let mut parent: Vec<u32> = (0..labels.len() as u32).collect();
+    for p in pairs {
+        if p.scores.copy && labels[p.a as usize] == labels[p.b as usize] {
+            let (ra, rb) = (cluster::find(&mut parent, p.a), cluster::find(&mut parent, p.b));
+            if ra != rb {
+                // The smaller root stays: roots are each group's first member.
+                parent[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+    }
+    let root: Vec<u32> = (0..labels.len() as u32).map(|i| cluster::find(&mut parent, i)).collect();
+    cluster::relabel(&root)
 }

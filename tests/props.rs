@@ -902,6 +902,36 @@ proptest! {
                 prop_assert_eq!(s.simhash_distance, dist, "pair {}-{}", a, b);
             }
         }
+
+        // (e) Copy groups: a partition numbered by first member, nested in
+        // the stories, and exactly the components of the copy pairs inside
+        // each story (brute force: grow each group from its first member).
+        check_partition_labels(c.copy_labels(), n)?;
+        prop_assert_eq!(c.copy_groups().len(), c.copy_labels().iter().map(|&l| l as usize + 1).max().unwrap_or(0));
+        for (g, members) in c.copy_groups().iter().enumerate() {
+            for &m in members {
+                prop_assert_eq!(c.copy_labels()[m as usize], g as u32);
+                prop_assert!(c.same_story(m, members[0]), "copy group {} spans stories: {:?}", g, c.labels());
+            }
+            let mut reach = vec![members[0]];
+            let mut grown = true;
+            while grown {
+                grown = false;
+                for p in c.pairs() {
+                    if !p.scores.copy || !c.same_story(p.a, p.b) {
+                        continue;
+                    }
+                    for (x, y) in [(p.a, p.b), (p.b, p.a)] {
+                        if reach.contains(&x) && !reach.contains(&y) {
+                            reach.push(y);
+                            grown = true;
+                        }
+                    }
+                }
+            }
+            reach.sort_unstable();
+            prop_assert_eq!(&reach, members, "copy group {} is not the component of its copy pairs", g);
+        }
     }
 }
 

@@ -321,7 +321,9 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
             size: tracker.story(asg.story).map_or(1, |s| s.members.len()),
             best_match: best.map(|m| m.id.clone()),
             similarity: best.map(|m| ((f64::from(m.scores.similarity) * 1e4).round() / 1e4) as f32),
-            copy: best.map(|m| m.scores.copy),
+            copy: None,
+            copies: None,
+            copy_of: asg.copy_of.clone(),
             new_story: Some(asg.new_story),
             merged: asg.merged.iter().map(|s| s.0).collect(),
             split_off: asg.split_off.iter().map(|s| s.0).collect(),
@@ -376,6 +378,8 @@ fn list_rows(tracker: &Tracker) -> Vec<Row> {
                 best_match: None,
                 similarity: None,
                 copy: None,
+                copies: None,
+                copy_of: None,
                 new_story: None,
                 merged: Vec::new(),
                 split_off: Vec::new(),
@@ -393,12 +397,11 @@ fn write_track_text(w: &mut dyn Write, rows: &[Row], style: &Style) -> std::io::
             write!(w, " (new)")?;
         }
         write!(w, " ({} document{})", r.size, plural(r.size))?;
+        if let Some(o) = &r.copy_of {
+            write!(w, "  copy of {o}")?;
+        }
         if let (Some(m), Some(s)) = (&r.best_match, r.similarity) {
-            write!(
-                w,
-                "  {dim}best match {m} (similarity {s:.2}{}){reset}",
-                if r.copy == Some(true) { ", copy" } else { "" }
-            )?;
+            write!(w, "  {dim}best match {m} (similarity {s:.2}){reset}")?;
         }
         if !r.merged.is_empty() {
             write!(w, "  merged stories {}", r.merged.iter().map(u64::to_string).collect::<Vec<_>>().join(", "))?;

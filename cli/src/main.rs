@@ -106,8 +106,8 @@ pub struct RunArgs {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Output format; every format has the same fields: id, story, size, best_match,
-    /// similarity, copy, new_story, merged, split_off.
+    /// Output format; every format has the same fields: id, story, size, copy, copies,
+    /// copy_of, best_match, similarity, new_story, merged, split_off.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Write to FILE (atomically: a temporary file beside it, renamed when complete) instead of stdout.

@@ -30,12 +30,17 @@ pub struct Row {
     pub story: u64,
     /// Documents in that story (in `track`: when the document was added).
     pub size: usize,
+    /// `cluster`: its copy group inside the story (0-based, by first member).
+    pub copy: Option<u64>,
+    /// `cluster`: documents in that copy group.
+    pub copies: Option<usize>,
+    /// The document it is a copy of: the first of its copy group (`cluster`),
+    /// or the earliest held document of its story it copies (`track`).
+    pub copy_of: Option<String>,
     /// Its most similar document in its story.
     pub best_match: Option<String>,
     /// That pair's similarity.
     pub similarity: Option<f32>,
-    /// That pair is a copy (shared text).
-    pub copy: Option<bool>,
     /// `track`: the document started a story (`null` in `cluster`).
     pub new_story: Option<bool>,
     /// `track`: stories merged into `story` because of it.
@@ -50,13 +55,30 @@ struct CsvRow<'a> {
     id: &'a str,
     story: u64,
     size: usize,
+    copy: Option<u64>,
+    copies: Option<usize>,
+    copy_of: Option<&'a str>,
     best_match: Option<&'a str>,
     similarity: Option<f32>,
-    copy: Option<bool>,
     new_story: Option<bool>,
     merged: String,
     split_off: String,
 }
+
+/// The CSV header (written even without rows).
+const CSV_HEADER: [&str; 11] = [
+    "id",
+    "story",
+    "size",
+    "copy",
+    "copies",
+    "copy_of",
+    "best_match",
+    "similarity",
+    "new_story",
+    "merged",
+    "split_off",
+];
 
 fn join(v: &[u64]) -> String {
     v.iter().map(u64::to_string).collect::<Vec<_>>().join(" ")
@@ -70,15 +92,15 @@ fn round4(x: f32) -> f32 {
 /// match from [`Clustering::pairs`] within the story.
 pub fn batch_rows(c: &Clustering) -> Vec<Row> {
     let labels = c.labels();
-    let mut best: Vec<Option<(u32, f32, bool)>> = vec![None; c.len()];
+    let mut best: Vec<Option<(u32, f32)>> = vec![None; c.len()];
     for p in c.pairs() {
         if labels[p.a as usize] != labels[p.b as usize] {
             continue;
         }
         for (me, other) in [(p.a, p.b), (p.b, p.a)] {
             let slot = &mut best[me as usize];
-            if slot.is_none_or(|(o, s, _)| p.scores.similarity > s || (p.scores.similarity == s && other < o)) {
-                *slot = Some((other, p.scores.similarity, p.scores.copy));
+            if slot.is_none_or(|(o, s)| p.scores.similarity > s || (p.scores.similarity == s && other < o)) {
+                *slot = Some((other, p.scores.similarity));
             }
         }
     }
@@ -88,13 +110,16 @@ pub fn batch_rows(c: &Clustering) -> Vec<Row> {
         .enumerate()
         .map(|(i, id)| {
             let b = best[i];
+            let group = &c.copy_groups()[c.copy_labels()[i] as usize];
             Row {
                 id: id.clone(),
                 story: u64::from(labels[i]),
                 size: sizes[i],
-                best_match: b.map(|(o, _, _)| c.ids()[o as usize].clone()),
-                similarity: b.map(|(_, s, _)| round4(s)),
-                copy: b.map(|(_, _, k)| k),
+                copy: Some(u64::from(c.copy_labels()[i])),
+                copies: Some(group.len()),
+                copy_of: (group[0] as usize != i).then(|| c.ids()[group[0] as usize].clone()),
+                best_match: b.map(|(o, _)| c.ids()[o as usize].clone()),
+                similarity: b.map(|(_, s)| round4(s)),
                 new_story: None,
                 merged: Vec::new(),
                 split_off: Vec::new(),
@@ -123,9 +148,11 @@ pub fn write_rows(out: &mut dyn Write, format: Format, rows: &[Row]) -> std::io:
                     id: &r.id,
                     story: r.story,
                     size: r.size,
+                    copy: r.copy,
+                    copies: r.copies,
+                    copy_of: r.copy_of.as_deref(),
                     best_match: r.best_match.as_deref(),
                     similarity: r.similarity,
-                    copy: r.copy,
                     new_story: r.new_story,
                     merged: join(&r.merged),
                     split_off: join(&r.split_off),
@@ -133,18 +160,7 @@ pub fn write_rows(out: &mut dyn Write, format: Format, rows: &[Row]) -> std::io:
                 .map_err(std::io::Error::other)?;
             }
             if rows.is_empty() {
-                w.write_record([
-                    "id",
-                    "story",
-                    "size",
-                    "best_match",
-                    "similarity",
-                    "copy",
-                    "new_story",
-                    "merged",
-                    "split_off",
-                ])
-                .map_err(std::io::Error::other)?;
+                w.write_record(CSV_HEADER).map_err(std::io::Error::other)?;
             }
             w.flush()?;
         }
@@ -219,11 +235,32 @@ pub fn write_text(
         }
     }
     for (label, members) in &stories {
-        writeln!(out, "{bold}story {label}{reset} ({} documents)", members.len())?;
-        for &m in *members {
-            let d = &docs[m as usize];
+        // Each copy group once, by its first member, with its copies' ids (ten at most).
+        let groups: Vec<&[u32]> = members
+            .iter()
+            .filter(|&&m| c.copy_groups()[c.copy_labels()[m as usize] as usize][0] == m)
+            .map(|&m| c.copy_groups()[c.copy_labels()[m as usize] as usize].as_slice())
+            .collect();
+        let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        writeln!(
+            out,
+            "{bold}story {label}{reset} ({} documents, {} {})",
+            members.len(),
+            groups.len(),
+            plural(groups.len(), "copy group", "copy groups")
+        )?;
+        for group in groups {
+            let first = group[0] as usize;
+            let d = &docs[first];
             let date = d.date.map(|d| format!(" [{d}]")).unwrap_or_default();
-            writeln!(out, "  {}{date}  {}", c.ids()[m as usize], d.snippet)?;
+            writeln!(out, "  {}{date}  {}", c.ids()[first], d.snippet)?;
+            if group.len() > 1 {
+                let shown: Vec<&str> = group[1..].iter().take(10).map(|&m| c.ids()[m as usize].as_str()).collect();
+                let more = group.len() - 1 - shown.len();
+                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                let n = group.len() - 1;
+                writeln!(out, "    {dim}+ {n} {}: {}{more}{reset}", plural(n, "copy", "copies"), shown.join(", "))?;
+            }
         }
         let mut pairs = pairs_by_story[*label as usize].clone();
         pairs.sort_by(|x, y| y.scores.similarity.total_cmp(&x.scores.similarity).then((x.a, x.b).cmp(&(y.a, y.b))));

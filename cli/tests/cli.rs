@@ -455,7 +455,10 @@ fn formats_agree_on_the_story_of_each_id() {
         json.iter().map(|v| (v["id"].as_str().unwrap().to_string(), v["story"].as_u64().unwrap())).collect();
     let csv = get("csv");
     let mut lines = csv.lines();
-    assert_eq!(lines.next().unwrap(), "id,story,size,best_match,similarity,copy,new_story,merged,split_off");
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,story,size,copy,copies,copy_of,best_match,similarity,new_story,merged,split_off"
+    );
     let from_csv: Vec<(String, u64)> = lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
@@ -646,5 +649,42 @@ fn stats_names_boilerplate_and_salient_terms() {
     for t in ["skip", "sections", "social"] {
         assert!(!terms.contains(&t), "{t} is chrome, not salient: {terms:?}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Copy groups nest in stories: a reprint under other chrome is a copy of
+/// the wire report (`copy_of`), another report of the event is in the story
+/// but in its own copy group; in `cluster` and in `track`.
+#[test]
+fn rows_carry_story_and_copy_group() {
+    let dir = tmpdir("copies");
+    let (_, title, text) = DOCS[0];
+    let mut docs: Vec<(&str, &str, &str)> = DOCS.to_vec();
+    let reprint = format!("Home | News | Weather\n{text}\nRead more from Northrail's press office.");
+    docs.push(("rail-1-reprint", title, &reprint));
+    let path = dir.join("in.jsonl");
+    write(&path, jsonl(&docs));
+    let p = path.to_str().unwrap();
+    let o = run(&["cluster", p, "--format", "jsonl", "-q"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    let (wire, copy, other) = (row("rail-1"), row("rail-1-reprint"), row("rail-2"));
+    assert_eq!(wire["story"], other["story"], "{rows:?}");
+    assert_eq!(wire["story"], copy["story"]);
+    assert_eq!(wire["copy"], copy["copy"]);
+    assert_ne!(wire["copy"], other["copy"]);
+    assert_eq!(wire["copies"], 2);
+    assert_eq!(other["copies"], 1);
+    assert_eq!(copy["copy_of"], "rail-1");
+    assert!(wire["copy_of"].is_null() && other["copy_of"].is_null());
+
+    let index = dir.join("index.bin");
+    let o = run(&["track", "--index", index.to_str().unwrap(), p, "--format", "jsonl", "-q"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(row("rail-1-reprint")["copy_of"], "rail-1");
+    assert!(row("rail-2")["copy_of"].is_null());
     std::fs::remove_dir_all(&dir).unwrap();
 }

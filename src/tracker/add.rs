@@ -315,6 +315,7 @@ pub(super) fn add(an: &Analyzer, live: &mut Live, doc: Document) -> Result<Assig
     });
     let matches = matches(live, &scored);
     let links: Vec<(u32, f32)> = scored.iter().map(|&(j, s)| (j, s.similarity)).collect();
+    let copies: Vec<u32> = scored.iter().filter(|(_, s)| s.copy).map(|&(j, _)| j).collect();
     let placed = Placed { obs, features: f, date_from, scored, story };
     let (slot, date_outlier) = insert(live, cfg, doc.id, placed);
     let merged = if new_story { Vec::new() } else { merge_linked(live, cfg, &mut story, &links) };
@@ -348,5 +349,12 @@ pub(super) fn add(an: &Analyzer, live: &mut Live, doc: Document) -> Result<Assig
         story = live.doc(slot).map_or(story, |d| d.story);
     }
     let expired = live.expire(cfg);
-    Ok(Assignment { story, new_story, merged, split_off, matches, expired, date_outlier })
+    let copy_of = copy_of(live, &copies, story);
+    Ok(Assignment { story, new_story, merged, split_off, matches, expired, date_outlier, copy_of })
+}
+
+/// The earliest added of the held documents of `story` that the new
+/// document copies (`copies`: the slots of its copy pairs).
+fn copy_of(live: &Live, copies: &[u32], story: StoryId) -> Option<String> {
+    copies.iter().filter_map(|&j| live.doc(j)).filter(|d| d.story == story).min_by_key(|d| d.seq).map(|d| d.id.clone())
 }

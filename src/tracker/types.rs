@@ -50,6 +50,10 @@ pub struct Assignment {
     /// held document confirms it: it did not move the clock (see the
     /// [`Tracker`](crate::Tracker) docs, "Expiry").
     pub date_outlier: bool,
+    /// The document it is a copy of (see [`PairScores::copy`]): the earliest
+    /// added held document of its story whose pair with it is a copy; `None`
+    /// when it copies none (it is an original, or another report).
+    pub copy_of: Option<String>,
 }
 
 /// Where [`Tracker::query`](crate::Tracker::query) would put a document, without adding it.
