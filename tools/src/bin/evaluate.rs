@@ -29,6 +29,11 @@
 //! `--dump-pairs` writes the candidate pairs scored (ids, similarity,
 //! cosine, Jaccard, containment, SimHash distance, days apart, copy), one a
 //! line; exact duplicates paired with their representatives are left out.
+//!
+//! When every gold record has a `copy` label, the predicted copy groups
+//! (`Clustering::copy_labels`) are scored against them ("copy level").
+//! With COUNTER's `role` and `reuse` fields, the share of derived texts of
+//! each grade (WD, PD, ND) put in their source's copy group is printed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,28 +53,76 @@ fn metrics(s: &Scores) -> String {
     )
 }
 
-fn gold_labels(path: &PathBuf, ids: &[String]) -> Result<Vec<String>, String> {
+/// What the gold file says of one document (read here only, never passed to the detector).
+#[derive(Clone, Default)]
+struct Gold {
+    /// The story (event) label.
+    cluster: String,
+    /// The copy-group label, when the set has one (`copy`).
+    copy: Option<String>,
+    /// COUNTER: `source` (the agency story) or `derived`.
+    role: Option<String>,
+    /// COUNTER: the copy grade of a derived text, WD / PD / ND.
+    reuse: Option<String>,
+}
+
+fn gold_labels(path: &PathBuf, ids: &[String]) -> Result<Vec<Gold>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut by_id = std::collections::HashMap::new();
+    let label = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let v: serde_json::Value =
             serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
-        let id = match &v["id"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => (n + 1).to_string(),
-            other => other.to_string(),
-        };
-        let cluster = match &v["cluster"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Null => return Err(format!("{}:{}: no `cluster` label", path.display(), n + 1)),
-            other => other.to_string(),
-        };
-        by_id.insert(id, cluster);
+        let id = label(&v["id"]).unwrap_or_else(|| (n + 1).to_string());
+        let cluster =
+            label(&v["cluster"]).ok_or_else(|| format!("{}:{}: no `cluster` label", path.display(), n + 1))?;
+        by_id.insert(id, Gold { cluster, copy: label(&v["copy"]), role: label(&v["role"]), reuse: label(&v["reuse"]) });
     }
     ids.iter().map(|id| by_id.get(id).cloned().ok_or_else(|| format!("no gold label for {id:?}"))).collect()
+}
+
+/// Copy-level scores when every document has a gold `copy` label: the
+/// predicted copy groups against them.
+fn copy_level(gold: &[Gold], copy_labels: &[u32]) -> Result<Option<Scores>, String> {
+    let Some(labels) = gold.iter().map(|g| g.copy.clone()).collect::<Option<Vec<String>>>() else {
+        return Ok(None);
+    };
+    score_labels(&labels, &copy_labels[..gold.len()]).map(Some).map_err(|e| e.to_string())
+}
+
+/// COUNTER's grades: for each derived text, was it put in its source's copy
+/// group? The share called copies, per grade (WD, PD, ND), with counts.
+fn copy_grades(gold: &[Gold], copy_labels: &[u32]) -> Vec<(String, usize, usize)> {
+    let mut source_of = std::collections::HashMap::new();
+    for (i, g) in gold.iter().enumerate() {
+        if g.role.as_deref() == Some("source") {
+            source_of.insert(g.cluster.clone(), i);
+        }
+    }
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    for grade in ["WD", "PD", "ND"] {
+        let (mut called, mut total) = (0, 0);
+        for (i, g) in gold.iter().enumerate() {
+            if g.reuse.as_deref() != Some(grade) {
+                continue;
+            }
+            if let Some(&src) = source_of.get(&g.cluster) {
+                total += 1;
+                called += usize::from(copy_labels[i] == copy_labels[src]);
+            }
+        }
+        if total > 0 {
+            out.push((grade.to_string(), called, total));
+        }
+    }
+    out
 }
 
 /// Sets one parameter by its builder setter's name ([`Params::set`], every
@@ -124,7 +177,8 @@ fn run() -> Result<(), String> {
     let path = path.ok_or("usage: evaluate GOLD.jsonl [--mix-seeds] [--sweep] [--threshold T] [--no-dates]")?;
     let corpus = read_path(&path, ReadOptions::default()).map_err(|e| e.to_string())?;
     let ids: Vec<String> = corpus.docs.iter().map(|d| d.id.clone()).collect();
-    let gold = gold_labels(&path, &ids)?;
+    let gold_all = gold_labels(&path, &ids)?;
+    let gold: Vec<String> = gold_all.iter().map(|g| g.cluster.clone()).collect();
     // Only the permitted fields reach the detector: the reader keeps text,
     // title, date and source; the id is replaced by its position.
     let mut docs: Vec<Document> =
@@ -170,6 +224,17 @@ fn run() -> Result<(), String> {
     report(clustering.labels(), threshold)?;
     let s = score_labels(&gold, &clustering.labels()[..n_gold]).map_err(|e| e.to_string())?;
     out!("{}", s.to_json());
+    if let Some(c) = copy_level(&gold_all, clustering.copy_labels())? {
+        out!("copy level: {}", metrics(&c));
+    }
+    let grades = copy_grades(&gold_all, clustering.copy_labels());
+    if !grades.is_empty() {
+        let shown: Vec<String> = grades
+            .iter()
+            .map(|(g, called, total)| format!("{g} {:.3} ({called}/{total})", *called as f64 / *total as f64))
+            .collect();
+        out!("copy grades (derived text in its source's copy group): {}", shown.join(" | "));
+    }
     if mix {
         let labels = clustering.labels();
         let (a, b) = (labels[n_gold], labels[n_gold + 1]);
