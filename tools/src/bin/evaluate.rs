@@ -30,6 +30,9 @@
 //! cosine, Jaccard, containment, SimHash distance, days apart, copy), one a
 //! line; exact duplicates paired with their representatives are left out.
 //!
+//! `--first-sentence` keeps only each text's first sentence and drops the
+//! title, as a snippet feed would give them (the seeds stay whole).
+//!
 //! When every gold record has a `copy` label, the predicted copy groups
 //! (`Clustering::copy_labels`) are scored against them ("copy level").
 //! With COUNTER's `role` and `reuse` fields, the share of derived texts of
@@ -51,6 +54,17 @@ fn metrics(s: &Scores) -> String {
         "pairwise P {:.3} R {:.3} F1 {:.3} | ARI {:.3} | B-cubed F1 {:.3} | clusters {}",
         s.precision, s.recall, s.f1, s.ari, s.bcubed_f1, s.predicted_clusters
     )
+}
+
+/// The first sentence of a text: up to the first `.`, `!` or `?` followed by
+/// a space (or the first line break), trimmed; a snippet feed's input.
+fn first_sentence_of(text: &str) -> &str {
+    let text = text.trim_start();
+    let b = text.as_bytes();
+    let end = (0..b.len())
+        .find(|&i| b[i] == b'\n' || (matches!(b[i], b'.' | b'!' | b'?') && b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())))
+        .map_or(text.len(), |i| if b[i] == b'\n' { i } else { i + 1 });
+    text[..end].trim()
 }
 
 /// What the gold file says of one document (read here only, never passed to the detector).
@@ -150,9 +164,10 @@ fn run() -> Result<(), String> {
     let mut dump: Option<PathBuf> = None;
     let (mut mix, mut sweep, mut no_dates, mut threshold, mut linkage, mut pred) =
         (false, false, false, None, Linkage::Average, None);
-    let mut stream = false;
+    let (mut stream, mut first_sentence) = (false, false);
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--first-sentence" => first_sentence = true,
             "--mix-seeds" => mix = true,
             "--sweep" => sweep = true,
             "--stream" => stream = true,
@@ -183,6 +198,12 @@ fn run() -> Result<(), String> {
     // title, date and source; the id is replaced by its position.
     let mut docs: Vec<Document> =
         corpus.docs.into_iter().enumerate().map(|(i, d)| Document { id: i.to_string(), ..d }).collect();
+    if first_sentence {
+        for d in &mut docs {
+            d.text = first_sentence_of(&d.text).to_string();
+            d.title = None;
+        }
+    }
     let n_gold = docs.len();
     if mix {
         docs.extend(seeds::documents());
