@@ -289,6 +289,7 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     let progress = Progress::new(a.run.quiet);
     let held_before = tracker.len();
     let (mut added, mut known, mut rejected, mut expired, mut new_stories) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut outliers = 0usize;
     let mut rows: Vec<Row> = Vec::new();
     let mut failed: Option<samestory::Error> = None;
     // Each document is added as it is read.
@@ -299,6 +300,7 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
             progress.println(&format!("{id}: already in the index (story {story}); skipped"));
             return true;
         }
+        let own_date = doc.date.or_else(|| samestory::text::find_date(&doc.text));
         let asg = match tracker.add(doc) {
             Ok(asg) => asg,
             Err(e) if a.read.skip_bad && !matches!(e.kind(), ErrorKind::Io { .. }) => {
@@ -312,6 +314,15 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
             }
         };
         added += 1;
+        if asg.date_outlier {
+            outliers += 1;
+            let date = own_date.map_or_else(|| "its date".to_string(), |d| d.to_string());
+            let clock = tracker.clock().map_or_else(|| "none".to_string(), |d| d.to_string());
+            progress.println(&format!(
+                "warning: {id}: {date} lies more than the retention window beyond the newest date held ({clock}) \
+                 and no held document confirms it: kept, but it did not move the clock"
+            ));
+        }
         new_stories += usize::from(asg.new_story);
         expired += asg.expired.len();
         let best = asg.matches.iter().find(|m| tracker.story_of(&m.id) == Some(asg.story));
@@ -354,7 +365,7 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
     if !a.run.quiet {
         eprintln!(
             "{}: held {held_before}; added {} ({new_stories} new stories), {known} already held, {rejected} rejected, \
-             {expired} expired; now {} documents in {} stories; {} skipped; {:.2} s",
+             {expired} expired, {outliers} with an outlying date; now {} documents in {} stories; {} skipped; {:.2} s",
             a.index.display(),
             added,
             tracker.len(),

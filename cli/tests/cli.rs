@@ -688,3 +688,35 @@ fn rows_carry_story_and_copy_group() {
     assert!(row("rail-2")["copy_of"].is_null());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// With a retention window, a date far beyond the index's clock found in
+/// the text ("Posted 1 January 2099") is reported and does not expire the
+/// index: the documents held before stay, and later documents of the
+/// present are kept.
+#[test]
+fn track_with_retention_reports_a_far_future_date_and_expires_nothing() {
+    let dir = tmpdir("retention");
+    let index = dir.join("index.bin");
+    let idx = index.to_str().unwrap();
+    let day1 = dir.join("day1.jsonl");
+    write(&day1, jsonl(&DOCS[..4]));
+    let o = run(&["track", "--index", idx, "--retention-days", "14", day1.to_str().unwrap(), "-q"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let future = dir.join("future.jsonl");
+    let line = serde_json::json!({"id": "comet", "text": "Posted 1 January 2099\nA comet was seen over the northern hills by amateur astronomers."});
+    let later = serde_json::json!({"id": "rail-3", "text": DOCS[2].2, "date": "2031-05-07"});
+    write(&future, format!("{line}\n{later}\n"));
+    let o = run(&["track", "--index", idx, future.to_str().unwrap(), "--list", "--format", "jsonl"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning: comet: 2099-01-01 lies more than the retention window"), "{err}");
+    assert!(err.contains("0 expired, 1 with an outlying date"), "{err}");
+    let held: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in ["rail-1", "museum-1", "rail-2", "museum-2", "comet", "rail-3"] {
+        assert!(held.iter().any(|h| h == id), "{id} not held: {held:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

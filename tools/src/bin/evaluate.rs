@@ -62,7 +62,10 @@ fn first_sentence_of(text: &str) -> &str {
     let text = text.trim_start();
     let b = text.as_bytes();
     let end = (0..b.len())
-        .find(|&i| b[i] == b'\n' || (matches!(b[i], b'.' | b'!' | b'?') && b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())))
+        .find(|&i| {
+            b[i] == b'\n'
+                || (matches!(b[i], b'.' | b'!' | b'?') && b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()))
+        })
         .map_or(text.len(), |i| if b[i] == b'\n' { i } else { i + 1 });
     text[..end].trim()
 }
