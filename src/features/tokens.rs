@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::document::Document;
 use crate::hash::{hash_bytes, hash_u64s};
 use crate::text::Date;
-use crate::text::{TokenKind, for_each_full_token, normalize_into, term_form, term_form_bytes};
+use crate::text::{TokenKind, contact_spans, for_each_full_token, normalize_into, term_form, term_form_bytes};
 
 use super::{Analyzer, TITLE_SEPARATORS};
 
@@ -216,11 +216,30 @@ impl Analyzer {
         }
         lower.clear();
         lower.extend(doc.text.bytes().map(|c| c.to_ascii_lowercase()));
+        let body = s.toks.len();
         self.push_tokens(&doc.text, &lower, 0..doc.text.len(), false, s);
+        drop_contact_terms(&doc.text, &mut s.toks[body..]);
         // A buffer grown by one huge document is not kept for small ones.
         if lower.capacity() > (1 << 20) && lower.capacity() > 4 * lower.len() {
             lower = Vec::new();
         }
         s.lower = lower;
+    }
+}
+
+/// Tokens inside a contact detail (a phone number, an email or web
+/// address; see [`contact_spans`]) keep their place in the text but are no
+/// salient term.
+fn drop_contact_terms(text: &str, toks: &mut [Tok]) {
+    let spans = contact_spans(text);
+    let mut k = 0;
+    for t in toks.iter_mut() {
+        let (from, to) = (t.off as usize, (t.off + t.len) as usize);
+        while k < spans.len() && spans[k].1 <= from {
+            k += 1;
+        }
+        if k < spans.len() && spans[k].0 < to {
+            t.term = 0;
+        }
     }
 }

@@ -31,8 +31,10 @@
 // One file per job: `tokenize` (tokens, their kind, capital and sentence
 // start) over `segment` (UAX #29 word segmentation with ASCII fast paths);
 // `normalize` (the normalized form of a token); `terms` (term forms);
-// `stopwords`; `lines` (lines of a text, the newline finder); `date`.
+// `stopwords`; `lines` (lines of a text, the newline finder); `date`;
+// `contacts` (phone numbers, emails and web addresses: never salient terms).
 
+mod contacts;
 pub(crate) mod date;
 mod lines;
 mod normalize;
@@ -41,6 +43,7 @@ mod stopwords;
 mod terms;
 mod tokenize;
 
+pub(crate) use contacts::contact_spans;
 pub(crate) use date::Date;
 pub use date::find_date;
 pub(crate) use lines::find_newline;
