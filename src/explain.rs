@@ -155,7 +155,13 @@ impl fmt::Display for Explanation {
         writeln!(
             f,
             "  copy: {} (Jaccard {:.3} {} {:.2}; containment {:.3} {} {:.2}, needs {} shingles; SimHash distance {} {} {}; MinHash estimate {:.3})",
-            if s.copy { "yes" } else { "no" },
+            if s.copy {
+                "yes"
+            } else if s.related {
+                "no, related (shared text that is not the main text of both: no shared lead)"
+            } else {
+                "no"
+            },
             s.jaccard,
             ge(f64::from(s.jaccard), p.copy.jaccard),
             p.copy.jaccard,

@@ -3,6 +3,7 @@
 
 use crate::features::Features;
 use crate::params::Config;
+use crate::shingle::Fingerprints;
 
 /// The scores of one pair of documents.
 ///
@@ -17,10 +18,15 @@ use crate::params::Config;
 /// | `cosine` | exact cosine of the salient-term profiles | event decision |
 /// | `days_apart` | distance of the two dates, when both are known | event decision |
 ///
-/// **The decision.** A pair is a *copy* when `jaccard ≥ copy_threshold`, or
-/// `containment ≥ containment_threshold` with the smaller set holding at
-/// least `min_containment_shingles` shingles, or the SimHashes are within
-/// `simhash_distance` bits. Its *event similarity* is the profile cosine when
+/// **The decision.** A pair is a *copy* when the two share their main
+/// text: `jaccard ≥ copy_threshold`, or `containment ≥
+/// containment_threshold` with the smaller set holding at least
+/// `min_containment_shingles` shingles, *and* each document's lead (the
+/// first 24 shingles of its content, where its main story starts) is
+/// partly (a quarter) in the other; or when they are near-identical (`jaccard ≥ 0.8`,
+/// or SimHashes within `simhash_distance` bits). Shared text without the
+/// leads (a page carrying another story's paragraphs further down) makes
+/// the pair `related`, not a copy. Its *event similarity* is the profile cosine when
 /// the dates are within `date_window_days` (or either is unknown), else the
 /// cosine times `outside_window_factor`.
 /// The pair's **similarity** is the larger of the event similarity and, for a
@@ -46,6 +52,10 @@ pub struct PairScores {
     pub days_apart: Option<u32>,
     /// The pair is a copy (shared text), by the copy rule.
     pub copy: bool,
+    /// The pair shares text that is not the main text of both: one page
+    /// carries part of the other's story further down (containment reaches
+    /// the copy threshold, but a lead is not shared). Related, not a copy.
+    pub related: bool,
     /// The combined similarity the clustering uses.
     pub similarity: f32,
 }
@@ -62,10 +72,16 @@ pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores
         _ => None,
     };
     let min_len = a.shingles.len().min(b.shingles.len());
+    // Shared text makes a copy only when it is the main text of both: each
+    // lead is (mostly) in the other, unless the two are near-identical.
+    let contained = containment >= cfg.copy.containment && min_len >= cfg.copy.min_containment_shingles;
+    let resembles = jaccard >= cfg.copy.jaccard;
+    let leads = || lead_in(&a.lead, &b.shingles) && lead_in(&b.lead, &a.shingles);
     let copy = both
-        && (jaccard >= cfg.copy.jaccard
-            || (containment >= cfg.copy.containment && min_len >= cfg.copy.min_containment_shingles)
-            || simhash_distance <= cfg.copy.simhash_distance);
+        && (jaccard >= NEAR_IDENTICAL
+            || simhash_distance <= cfg.copy.simhash_distance
+            || ((resembles || contained) && leads()));
+    let related = both && (resembles || contained) && !copy;
     let in_window = match (days_apart, cfg.dates.window_days) {
         (Some(d), Some(w)) => d <= w,
         _ => true,
@@ -80,6 +96,18 @@ pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores
         cosine: cosine as f32,
         days_apart,
         copy,
+        related,
         similarity: event.max(copy_sim) as f32,
     }
+}
+
+/// Jaccard at which two documents are copies whatever their leads.
+const NEAR_IDENTICAL: f64 = 0.8;
+
+/// At least a quarter of `lead`'s fingerprints are in `set` (a copy editor
+/// who changed a few words of a lead changed up to five shingles each; a
+/// page whose main story is another shares none of its lead).
+fn lead_in(lead: &[u32], set: &Fingerprints) -> bool {
+    let found = lead.iter().filter(|&&x| set.as_slice().binary_search(&x).is_ok()).count();
+    4 * found >= lead.len()
 }

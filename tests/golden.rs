@@ -227,18 +227,24 @@ fn band_key_values() {
     }
 }
 
-/// The parts of `Features::to_bytes` (format 1, hard-coded here: the
+/// The parts of `Features::to_bytes` (format 2, hard-coded here: the
 /// features are opaque) that hold persisted hashes: the 32-bit shingle
-/// fingerprints, the MinHash slots and the SimHash.
+/// fingerprints, the MinHash slots and the SimHash (the lead's
+/// fingerprints, between them, are checked to be shingle fingerprints).
 fn hashes_in(bytes: &[u8]) -> (Vec<u32>, Vec<u32>, u64) {
     let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
     let u32s_at = |at: usize, n: usize| -> Vec<u32> {
         bytes[at..at + 4 * n].chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect()
     };
-    assert_eq!(bytes[..3], *b"SF\x01", "features format 1");
+    assert_eq!(bytes[..3], *b"SF\x02", "features format 2");
     let n = u64_at(3) as usize;
     let fingerprints = u32s_at(11, n);
     let mut at = 11 + 4 * n;
+    let lead_len = u64_at(at) as usize;
+    let lead = u32s_at(at + 8, lead_len);
+    assert!(!lead.is_empty() && lead.len() <= 24, "the lead: up to 24 fingerprints");
+    assert!(lead.windows(2).all(|w| w[0] < w[1]) && lead.iter().all(|x| fingerprints.binary_search(x).is_ok()));
+    at += 8 + 4 * lead_len;
     assert_eq!(bytes[at], 0, "not the sketch of an empty set");
     let k = u64_at(at + 1) as usize;
     at += 9;

@@ -21,7 +21,7 @@
 //!
 //! `Features` are opaque: what a document's features hold (shingles,
 //! profile terms, token counts) is read from `Features::to_bytes`, whose
-//! layout (format 1) `inside` hard-codes.
+//! layout (format 2) `inside` hard-codes.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -130,7 +130,7 @@ fn features_alone(d: &Detector, doc: Document) -> Features {
 }
 
 /// What features hold, read from their bytes (`Features` is opaque; the
-/// layout of `Features::to_bytes`, format 1, is hard-coded here).
+/// layout of `Features::to_bytes`, format 2, is hard-coded here).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Inside {
     /// Distinct shingles.
@@ -153,10 +153,13 @@ fn inside(f: &Features) -> Inside {
     }
     let len = |b: &[u8], at: &mut usize| u64::from_le_bytes(take(b, at)) as usize;
     let b = f.to_bytes();
-    assert_eq!(b[..3], *b"SF\x01", "features format 1");
+    assert_eq!(b[..3], *b"SF\x02", "features format 2");
     let mut at = 3;
     let shingles = len(&b, &mut at);
     at += 4 * shingles;
+    let lead = len(&b, &mut at);
+    assert!(lead <= 24 && lead <= shingles, "a lead of {lead} shingles of {shingles}");
+    at += 4 * lead;
     let minhash_empty = take::<1>(&b, &mut at) == [1];
     let slots = len(&b, &mut at);
     at += 4 * slots + 8; // the slots and the SimHash
@@ -166,7 +169,7 @@ fn inside(f: &Features) -> Inside {
     at += 12 * rare + 5; // the rare terms and the date
     let content_tokens = u32::from_le_bytes(take(&b, &mut at));
     let total_tokens = u32::from_le_bytes(take(&b, &mut at));
-    assert_eq!(at, b.len(), "features format 1 ends with the token counts");
+    assert_eq!(at, b.len(), "features format 2 ends with the token counts");
     Inside { shingles, minhash_empty, profile, content_tokens, total_tokens }
 }
 

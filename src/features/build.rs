@@ -11,7 +11,7 @@ use crate::text::{Date, find_date};
 use super::Features;
 use super::profile::Profile;
 use super::tokens::{Line, Scratch, TITLE, Tok, Tokenized};
-use super::{Analyzer, IDF_CACHE};
+use super::{Analyzer, IDF_CACHE, LEAD_SHINGLES};
 
 /// What the statistics say of one term of a document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -185,6 +185,9 @@ impl Analyzer {
         let content_tokens = s.content.len() as u32;
         s.shingles.clear();
         shingle_hashes(&s.content, self.cfg.sketch.shingle_size, self.cfg.sketch.seed, &mut s.shingles);
+        let mut lead: Vec<u32> = s.shingles.iter().take(LEAD_SHINGLES).map(|&h| Fingerprints::fingerprint(h)).collect();
+        lead.sort_unstable();
+        lead.dedup();
         let set = ShingleSet::from_hashes(std::mem::take(&mut s.shingles));
         let minhash = self.minhasher.sketch(set.as_slice());
         let simhash = self.simhasher.hash_set(set.as_slice());
@@ -243,6 +246,16 @@ impl Analyzer {
         let profile = Profile::top_k(weighted.into_iter().map(|(t, w, _)| (t, w)).collect(), self.cfg.profile.terms);
         // Positions fit: `profile_terms` is at most 4,096.
         let rare = rare.into_iter().filter_map(|(_, _, t)| profile.position(t).map(|i| i as u16)).collect();
-        Features { shingles, minhash, simhash, profile, rare, date, content_tokens, total_tokens }
+        Features {
+            shingles,
+            lead: lead.into_boxed_slice(),
+            minhash,
+            simhash,
+            profile,
+            rare,
+            date,
+            content_tokens,
+            total_tokens,
+        }
     }
 }

@@ -49,6 +49,9 @@ use crate::text::StopwordTable;
 pub struct Features {
     /// Word k-shingles of the non-boilerplate text, as 32-bit fingerprints.
     pub(crate) shingles: Fingerprints,
+    /// The fingerprints of the first [`LEAD_SHINGLES`] shingles of the
+    /// content (where its main story starts), sorted: a copy shares its lead.
+    pub(crate) lead: Box<[u32]>,
     /// MinHash of the shingles.
     pub(crate) minhash: MinHashSketch,
     /// SimHash of the shingles.
@@ -69,6 +72,9 @@ pub struct Features {
     /// Tokens in the body.
     pub(crate) total_tokens: u32,
 }
+
+/// Shingles at the start of a document's content that make its lead.
+pub(crate) const LEAD_SHINGLES: usize = 24;
 
 /// Features plus explanation data (see `Analyzer::detail`).
 #[derive(Debug, Clone)]

@@ -96,7 +96,7 @@ macro_rules! define_params {
                 Err(Error::param("name", format!("no parameter is named {name:?} (known: {})", Self::NAMES.join(", "))))
             }
 
-            /// The saved-state encoding (format 2), field by field in declaration order.
+            /// The saved-state encoding (format 3), field by field in declaration order.
             pub(crate) fn encode(&self, out: &mut Vec<u8>) {
                 $($( Value::put(&self.$group.$field, out); )*)*
             }

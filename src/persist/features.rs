@@ -13,12 +13,14 @@ use crate::text::Date;
 use super::codec::{DecodeResult, Reader, Writer};
 
 /// Format of [`Features::to_bytes`]: a magic byte pair and a version.
-const MAGIC: [u8; 3] = [b'S', b'F', 1];
+const MAGIC: [u8; 3] = [b'S', b'F', 2];
 
 pub(crate) fn write(w: &mut Writer, f: &Features) {
     let sh = f.shingles.as_slice();
     w.len(sh.len());
     sh.iter().for_each(|&x| w.u32(x));
+    w.len(f.lead.len());
+    f.lead.iter().for_each(|&x| w.u32(x));
     w.u8(u8::from(f.minhash.is_empty()));
     w.len(f.minhash.slots().len());
     f.minhash.slots().iter().for_each(|&x| w.u32(x));
@@ -38,10 +40,17 @@ pub(crate) fn write(w: &mut Writer, f: &Features) {
     w.u32(f.total_tokens);
 }
 
-pub(crate) fn read(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<Features> {
+/// Reads features; `with_lead`: the lead is stored (state version 3 and
+/// features format 2). Features of older states have none: an empty lead,
+/// which every lead test passes (the copy rule of the version that saved them).
+pub(crate) fn read(r: &mut Reader<'_>, num_perm: usize, with_lead: bool) -> DecodeResult<Features> {
     let shingles = r.u32s()?;
     if shingles.windows(2).any(|w| w[0] >= w[1]) {
         return Err("shingle fingerprints are not strictly increasing".into());
+    }
+    let lead = if with_lead { r.u32s()? } else { Vec::new() };
+    if lead.windows(2).any(|w| w[0] >= w[1]) || lead.len() > crate::features::LEAD_SHINGLES {
+        return Err("lead fingerprints are not strictly increasing, or too many".into());
     }
     let empty = r.bool()?;
     let slots = r.u32s()?;
@@ -75,6 +84,7 @@ pub(crate) fn read(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<Features
     Ok(Features {
         // Fingerprints are the high halves of shingle hashes.
         shingles: Fingerprints::of(&ShingleSet::from_hashes(shingles.iter().map(|&x| u64::from(x) << 32).collect())),
+        lead: lead.into_boxed_slice(),
         minhash: MinHashSketch::from_slots(slots.into_boxed_slice(), empty),
         simhash,
         profile,
@@ -104,7 +114,7 @@ pub(crate) fn from_bytes(bytes: &[u8], num_perm: usize) -> Result<Features, Erro
     if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
         return Err(invalid("not features of this format (magic bytes)".into()));
     }
-    let f = read(&mut r, num_perm).map_err(invalid)?;
+    let f = read(&mut r, num_perm, true).map_err(invalid)?;
     r.end().map_err(invalid)?;
     Ok(f)
 }

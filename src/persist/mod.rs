@@ -4,7 +4,7 @@
 //! are rebuilt from the sketches on load, exactly as the adds built them, so
 //! a loaded detector continues the stream as the saved one would have.
 //!
-//! # Format (version 2)
+//! # Format (version 3)
 //! All integers little-endian.
 //!
 //! | bytes | content |
@@ -26,8 +26,12 @@
 //!
 //! Features depend on the hashing (pinned by `tests/golden.rs`): any change
 //! of hashing or of the per-document features bumps the format version.
-//! Version 2 (invisible format characters removed from tokens) refuses
-//! version 1 files with [`ErrorKind::UnsupportedStateVersion`](crate::ErrorKind).
+//! Version 2 removed invisible format characters from tokens; version 3
+//! adds each document's lead (the fingerprints of its first shingles, for
+//! the copy rule). Version 3 reads version 2 files (their documents keep
+//! no lead, which passes every lead test: the copy rule they were scored
+//! with) and saves them as version 3; older files are refused with
+//! [`ErrorKind::UnsupportedStateVersion`](crate::ErrorKind).
 //!
 //! # Atomic saves
 //! [`Tracker::save`](crate::Tracker::save) writes a temporary file of its
@@ -63,8 +67,12 @@ use obs::PackedObs;
 
 /// The state file's magic bytes.
 pub(crate) const MAGIC: [u8; 8] = *b"SAMESTRY";
+/// The oldest state format version this build reads (version 2: its
+/// documents have no lead, so the copy rule they were scored with holds for them).
+pub(crate) const OLDEST_READ: u32 = 2;
+
 /// The state format version this build reads and writes.
-pub(crate) const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 3;
 /// Section tags, in file order.
 pub(crate) const SECTIONS: [[u8; 4]; 4] = [*b"CONF", *b"STAT", *b"DOCS", *b"LIVE"];
 /// Seed of the section checksums.
@@ -95,7 +103,7 @@ fn write_doc(w: &mut Writer, d: &LiveDoc) {
 /// A held document's features, statistics contribution and pair scores.
 type DocBody = (Features, PackedObs, Vec<(u32, f32)>);
 
-fn read_doc(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<LiveDoc> {
+fn read_doc(r: &mut Reader<'_>, num_perm: usize, version: u32) -> DecodeResult<LiveDoc> {
     let id = String::from_utf8(r.bytes()?.to_vec()).map_err(|_| "a document id is not UTF-8".to_string())?;
     let ctx = |e: String| format!("document {id:?}: {e}");
     let story = StoryId(r.u64().map_err(ctx)?);
@@ -103,7 +111,7 @@ fn read_doc(r: &mut Reader<'_>, num_perm: usize) -> DecodeResult<LiveDoc> {
     let seq = r.u64().map_err(ctx)?;
     let stamp = r.opt_i32().map_err(ctx)?;
     let mut body = || -> DecodeResult<DocBody> {
-        let features = features::read(r, num_perm)?;
+        let features = features::read(r, num_perm, version >= 3)?;
         let obs = PackedObs {
             terms: r.u64s()?.into_boxed_slice(),
             counts: r.bytes()?.into(),
@@ -322,7 +330,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<(Config, Live), Error>
         return Err(invalid(path, "no samestory state header (wrong magic bytes)".into()));
     }
     let version = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
-    if version != VERSION {
+    if !(OLDEST_READ..=VERSION).contains(&version) {
         return Err(Error::new(ErrorKind::UnsupportedStateVersion {
             path: path.to_path_buf(),
             found: version,
@@ -373,7 +381,7 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<(Config, Live), Error>
         }
         let mut slots = Vec::with_capacity(n);
         for _ in 0..n {
-            slots.push(if r.bool()? { Some(read_doc(r, cfg.sketch.num_perm)?) } else { None });
+            slots.push(if r.bool()? { Some(read_doc(r, cfg.sketch.num_perm, version)?) } else { None });
         }
         live.slots = slots;
         live.free = r.u32s()?;

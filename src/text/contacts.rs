@@ -83,22 +83,16 @@ fn phone(b: &[u8], i: usize) -> Option<(usize, usize)> {
         return None;
     }
     let k = j + 4;
-    let line = if digits(b, k) == 4 {
-        4
-    } else if b.len() >= k + 4 && b[k..k + 4].iter().all(u8::is_ascii_uppercase) {
-        4
-    } else {
-        return None;
-    };
-    ends(b, k + line).then_some((i, k + line))
+    let vanity = b.len() >= k + 4 && b[k..k + 4].iter().all(u8::is_ascii_uppercase);
+    ((digits(b, k) == 4 || vanity) && ends(b, k + 4)).then_some((i, k + 4))
 }
 
 /// A web address starting at `i`: `http://`, `https://` or `www.`, to the next space.
 fn web(b: &[u8], i: usize) -> Option<(usize, usize)> {
     let rest = &b[i..];
-    let starts = [b"http://".as_slice(), b"https://", b"www."].iter().any(|p| {
-        rest.len() > p.len() && rest[..p.len()].eq_ignore_ascii_case(p)
-    });
+    let starts = [b"http://".as_slice(), b"https://", b"www."]
+        .iter()
+        .any(|p| rest.len() > p.len() && rest[..p.len()].eq_ignore_ascii_case(p));
     if !starts {
         return None;
     }
