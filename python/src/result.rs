@@ -136,14 +136,20 @@ impl Clustering {
         PyList::new(py, members.iter().map(|&i| self.inner.ids()[i as usize].as_str()))
     }
 
-    /// For each document, its best-scoring partner and that pair's similarity.
+    /// For each document, its best-scoring partner in its own story and
+    /// that pair's similarity (ties to the earlier partner), as the
+    /// command line's rows give them.
     fn best(&self) -> Vec<Option<(u32, f32)>> {
+        let labels = self.inner.labels();
         let mut best: Vec<Option<(u32, f32)>> = vec![None; self.inner.len()];
         for p in self.inner.pairs() {
+            if labels[p.a as usize] != labels[p.b as usize] {
+                continue;
+            }
             let s = p.scores.similarity;
             for (x, y) in [(p.a, p.b), (p.b, p.a)] {
                 let slot = &mut best[x as usize];
-                if slot.is_none_or(|(_, t)| s > t) {
+                if slot.is_none_or(|(o, t)| s > t || (s == t && y < o)) {
                     *slot = Some((y, s));
                 }
             }
@@ -262,8 +268,9 @@ impl Clustering {
     }
 
     /// One row per document as a pandas DataFrame: `id`, `story`,
-    /// `best_match` (the id of its best-scoring partner, or None) and
-    /// `best_similarity` (that pair's similarity, or NaN). Needs pandas.
+    /// `best_match` (the id of its best-scoring partner in its story, or
+    /// None) and `best_similarity` (that pair's similarity, or NaN), as the
+    /// command line's rows give them. Needs pandas.
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pd = py.import("pandas")?;
         let cols = self.columns(py)?;
@@ -275,7 +282,7 @@ impl Clustering {
     }
 
     /// The same rows as `to_pandas` as a pyarrow Table (`best_match` and
-    /// `best_similarity` null when a document was never compared). Needs pyarrow.
+    /// `best_similarity` null for a document alone in its story). Needs pyarrow.
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pa = py.import("pyarrow")?;
         let cols = self.columns(py)?;
