@@ -64,7 +64,10 @@ pub fn is_missing(v: &Bound<'_, PyAny>) -> bool {
         return v.extract::<f64>().is_ok_and(f64::is_nan);
     }
     let ty = v.get_type();
-    matches!(ty.name().ok().and_then(|n| n.to_cow().ok().map(|c| c.into_owned())).as_deref(), Some("NaTType" | "NAType"))
+    matches!(
+        ty.name().ok().and_then(|n| n.to_cow().ok().map(|c| c.into_owned())).as_deref(),
+        Some("NaTType" | "NAType")
+    )
 }
 
 fn type_name(v: &Bound<'_, PyAny>) -> String {
@@ -72,12 +75,16 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
 }
 
 fn py_str(py: Python<'_>, v: &Bound<'_, PyAny>, i: usize, field: &str, id: Option<&str>) -> PyResult<String> {
-    v.cast::<PyString>()
-        .map_err(|_| ())
-        .and_then(|s| s.to_cow().map(|c| c.into_owned()).map_err(|_| ()))
-        .map_err(|()| {
-            input_at(py, format!("document {i}: field `{field}` is not valid Unicode (lone surrogates?)"), Some(i), id.map(String::from))
-        })
+    v.cast::<PyString>().map_err(|_| ()).and_then(|s| s.to_cow().map(|c| c.into_owned()).map_err(|_| ())).map_err(
+        |()| {
+            input_at(
+                py,
+                format!("document {i}: field `{field}` is not valid Unicode (lone surrogates?)"),
+                Some(i),
+                id.map(String::from),
+            )
+        },
+    )
 }
 
 /// A `datetime.date` (or subclass: `datetime.datetime`, pandas `Timestamp`)?
@@ -99,8 +106,11 @@ pub fn date_of(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Result<Option<D
         return Ok(Date::parse(&s).map(Some).map_err(|_| format!("{s:?} is not a YYYY-MM-DD calendar date")));
     }
     if is_date(py, v)? {
-        let (y, m, d): (i32, u32, u32) = (v.getattr("year")?.extract()?, v.getattr("month")?.extract()?, v.getattr("day")?.extract()?);
-        return Ok(Date::from_ymd(y, m, d).map(Some).ok_or_else(|| format!("{y:04}-{m:02}-{d:02} is outside the years 1000-9999")));
+        let (y, m, d): (i32, u32, u32) =
+            (v.getattr("year")?.extract()?, v.getattr("month")?.extract()?, v.getattr("day")?.extract()?);
+        return Ok(Date::from_ymd(y, m, d)
+            .map(Some)
+            .ok_or_else(|| format!("{y:04}-{m:02}-{d:02} is outside the years 1000-9999")));
     }
     Ok(Err(format!("a date must be a datetime.date, a datetime.datetime or an ISO string, got {}", type_name(v))))
 }
@@ -129,7 +139,12 @@ fn document(
         Some(v) if v.is_instance_of::<PyString>() => py_str(py, &v, i, &cols.id, None)?,
         Some(v) if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() => v.str()?.to_cow()?.into_owned(),
         Some(v) if !is_missing(&v) => {
-            return Err(input_at(py, format!("document {i}: `{}` must be a str or an int, got {}", cols.id, type_name(&v)), Some(i), None));
+            return Err(input_at(
+                py,
+                format!("document {i}: `{}` must be a str or an int, got {}", cols.id, type_name(&v)),
+                Some(i),
+                None,
+            ));
         }
         _ => return Err(input_at(py, format!("document {i}: missing id (field `{}`)", cols.id), Some(i), None)),
     };
@@ -143,7 +158,14 @@ fn document(
                 Some(id),
             ));
         }
-        _ => return Err(input_at(py, format!("document {i} ({id:?}): missing text (field `{}`)", cols.text), Some(i), Some(id))),
+        _ => {
+            return Err(input_at(
+                py,
+                format!("document {i} ({id:?}): missing text (field `{}`)", cols.text),
+                Some(i),
+                Some(id),
+            ));
+        }
     };
     let opt = |v: Option<Bound<'_, PyAny>>, field: &str| -> PyResult<Option<String>> {
         match v {
@@ -171,7 +193,10 @@ fn document(
             Err(why) => {
                 return Err(input_at(
                     py,
-                    format!("document {i} ({id:?}): field `{}`: {why} (on_invalid_date=\"ignore\" drops such dates)", cols.date),
+                    format!(
+                        "document {i} ({id:?}): field `{}`: {why} (on_invalid_date=\"ignore\" drops such dates)",
+                        cols.date
+                    ),
                     Some(i),
                     Some(id),
                 ));
@@ -190,7 +215,12 @@ fn field<'py>(rec: &Bound<'py, PyAny>, key: &str) -> PyResult<Option<Bound<'py, 
 }
 
 /// One document from a dict (the tracker's input).
-pub fn one(py: Python<'_>, rec: &Bound<'_, PyAny>, cols: &Columns, on_invalid_date: OnInvalidDate) -> PyResult<(Document, Vec<(u64, String)>)> {
+pub fn one(
+    py: Python<'_>,
+    rec: &Bound<'_, PyAny>,
+    cols: &Columns,
+    on_invalid_date: OnInvalidDate,
+) -> PyResult<(Document, Vec<(u64, String)>)> {
     if !(rec.is_instance_of::<PyDict>() || rec.hasattr("get")?) {
         return Err(input_at(py, format!("a document must be a dict, got {}", type_name(rec)), Some(0), None));
     }
@@ -211,7 +241,12 @@ pub fn one(py: Python<'_>, rec: &Bound<'_, PyAny>, cols: &Columns, on_invalid_da
 }
 
 /// A column of a pandas DataFrame or pyarrow Table as a list, `None` when absent.
-fn column<'py>(table: &Bound<'py, PyAny>, names: &[String], name: &str, arrow: bool) -> PyResult<Option<Vec<Bound<'py, PyAny>>>> {
+fn column<'py>(
+    table: &Bound<'py, PyAny>,
+    names: &[String],
+    name: &str,
+    arrow: bool,
+) -> PyResult<Option<Vec<Bound<'py, PyAny>>>> {
     if !names.iter().any(|n| n == name) {
         return Ok(None);
     }
@@ -224,7 +259,12 @@ fn column<'py>(table: &Bound<'py, PyAny>, names: &[String], name: &str, arrow: b
 }
 
 /// Documents from a list or iterable of dicts, a pandas DataFrame or a pyarrow Table.
-pub fn many(py: Python<'_>, obj: &Bound<'_, PyAny>, cols: &Columns, on_invalid_date: OnInvalidDate) -> PyResult<Converted> {
+pub fn many(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    cols: &Columns,
+    on_invalid_date: OnInvalidDate,
+) -> PyResult<Converted> {
     let arrow = obj.hasattr("column_names")? && obj.hasattr("column")?;
     let pandas = !arrow && obj.hasattr("columns")? && obj.hasattr("iloc")?;
     let mut out = Converted::default();
@@ -232,11 +272,19 @@ pub fn many(py: Python<'_>, obj: &Bound<'_, PyAny>, cols: &Columns, on_invalid_d
         let names: Vec<String> = if arrow {
             obj.getattr("column_names")?.extract()?
         } else {
-            obj.getattr("columns")?.try_iter()?.map(|c| c.and_then(|c| c.str().map(|s| s.to_string()))).collect::<PyResult<_>>()?
+            obj.getattr("columns")?
+                .try_iter()?
+                .map(|c| c.and_then(|c| c.str().map(|s| s.to_string())))
+                .collect::<PyResult<_>>()?
         };
         let need = |name: &str, what: &str| -> PyResult<Vec<Bound<'_, PyAny>>> {
             column(obj, &names, name, arrow)?.ok_or_else(|| {
-                input_at(py, format!("no {what} column {name:?} (columns: {}); name it with {what}_col=", names.join(", ")), None, None)
+                input_at(
+                    py,
+                    format!("no {what} column {name:?} (columns: {}); name it with {what}_col=", names.join(", ")),
+                    None,
+                    None,
+                )
             })
         };
         let ids = need(&cols.id, "id")?;
@@ -249,7 +297,18 @@ pub fn many(py: Python<'_>, obj: &Bound<'_, PyAny>, cols: &Columns, on_invalid_d
         }
         out.docs.reserve(ids.len());
         for (i, (id, text)) in ids.into_iter().zip(texts).enumerate() {
-            let d = document(py, i, Some(id), Some(text), at(&titles, i), at(&dates, i), at(&sources, i), cols, on_invalid_date, &mut out.warnings)?;
+            let d = document(
+                py,
+                i,
+                Some(id),
+                Some(text),
+                at(&titles, i),
+                at(&dates, i),
+                at(&sources, i),
+                cols,
+                on_invalid_date,
+                &mut out.warnings,
+            )?;
             out.docs.push(d);
         }
         return Ok(out);
@@ -257,7 +316,10 @@ pub fn many(py: Python<'_>, obj: &Bound<'_, PyAny>, cols: &Columns, on_invalid_d
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyDict>() {
         return Err(input_at(
             py,
-            format!("documents must be a list or iterable of dicts, a pandas DataFrame or a pyarrow Table, got {}", type_name(obj)),
+            format!(
+                "documents must be a list or iterable of dicts, a pandas DataFrame or a pyarrow Table, got {}",
+                type_name(obj)
+            ),
             None,
             None,
         ));
@@ -265,7 +327,10 @@ pub fn many(py: Python<'_>, obj: &Bound<'_, PyAny>, cols: &Columns, on_invalid_d
     let iter = obj.try_iter().map_err(|_| {
         input_at(
             py,
-            format!("documents must be a list or iterable of dicts, a pandas DataFrame or a pyarrow Table, got {}", type_name(obj)),
+            format!(
+                "documents must be a list or iterable of dicts, a pandas DataFrame or a pyarrow Table, got {}",
+                type_name(obj)
+            ),
             None,
             None,
         )

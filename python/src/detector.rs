@@ -89,7 +89,13 @@ impl Detector {
     /// raising `InputError` (which names the file and line). The GIL is
     /// released throughout.
     #[pyo3(signature = (path, *, skip_bad = false, max_record_bytes = 64 << 20))]
-    fn cluster_file(&self, py: Python<'_>, path: PathBuf, skip_bad: bool, max_record_bytes: usize) -> PyResult<Clustering> {
+    fn cluster_file(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        skip_bad: bool,
+        max_record_bytes: usize,
+    ) -> PyResult<Clustering> {
         let opts = ReadOptions { skip_bad, max_record_bytes };
         let det = &self.inner;
         let result = py.detach(|| det.cluster_file(&path, opts));

@@ -30,7 +30,10 @@ fn path_attr(py: Python<'_>, p: &std::path::Path) -> Py<PyAny> {
 
 /// An [`InputError`] naming the position (and id) of an in-memory document.
 pub fn input_at(py: Python<'_>, message: String, index: Option<usize>, id: Option<String>) -> PyErr {
-    let index = index.map_or_else(|| py.None(), |i| i.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()));
+    let index = index.map_or_else(
+        || py.None(),
+        |i| i.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+    );
     raise(py, "InputError", message, &[("index", index), ("id", opt_str(py, id))])
 }
 
@@ -50,14 +53,15 @@ pub fn to_py(py: Python<'_>, e: &Error, position: &dyn Fn(&str) -> Option<usize>
             input_at(py, msg, position(id), Some(id.clone()))
         }
         ErrorKind::TooManyDocuments { .. } | ErrorKind::InvalidDate { .. } => input_at(py, msg, None, None),
-        ErrorKind::UnknownId { id } => {
-            raise(py, "UnknownIdError", msg, &[("id", opt_str(py, Some(id.clone())))])
-        }
+        ErrorKind::UnknownId { id } => raise(py, "UnknownIdError", msg, &[("id", opt_str(py, Some(id.clone())))]),
         ErrorKind::InvalidState { path, .. } | ErrorKind::UnsupportedStateVersion { path, .. } => {
             raise(py, "StateError", msg, &[("file", path_attr(py, path))])
         }
         ErrorKind::InvalidInput { path, line, .. } => {
-            let line = line.map_or_else(|| py.None(), |l| l.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()));
+            let line = line.map_or_else(
+                || py.None(),
+                |l| l.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()),
+            );
             raise(py, "InputError", msg, &[("file", path_attr(py, path)), ("line", line)])
         }
         ErrorKind::Io { path, source } => file_error(py, source, path, msg),

@@ -73,9 +73,8 @@ pub fn get(p: &Params, name: &str) -> Option<Val> {
 pub fn to_dict<'py>(py: Python<'py>, p: &Params) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     for name in Params::NAMES {
-        let v = get(p, name).ok_or_else(|| {
-            invalid_param(py, name, format!("parameter {name:?} is not known to the Python binding"))
-        })?;
+        let v = get(p, name)
+            .ok_or_else(|| invalid_param(py, name, format!("parameter {name:?} is not known to the Python binding")))?;
         d.set_item(*name, to_py(py, &v)?)?;
     }
     Ok(d)
@@ -90,7 +89,9 @@ fn to_py<'py>(py: Python<'py>, v: &Val) -> PyResult<Bound<'py, PyAny>> {
         Val::OptF(x) => x.into_pyobject(py)?.into_any(),
         Val::S(s) => PyString::new(py, s).into_any(),
         Val::Guard(None) => py.None().into_bound(py),
-        Val::Guard(Some((r, m))) => PyTuple::new(py, [PyFloat::new(py, *r).into_any(), m.into_pyobject(py)?.into_any()])?.into_any(),
+        Val::Guard(Some((r, m))) => {
+            PyTuple::new(py, [PyFloat::new(py, *r).into_any(), m.into_pyobject(py)?.into_any()])?.into_any()
+        }
     })
 }
 
@@ -127,12 +128,17 @@ fn text_of(kind: &Val, v: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     Ok(match kind {
         Val::F(_) => number_text(v)?,
         Val::U(_) => is_int(v).then(|| v.str().and_then(|s| s.to_cow().map(|c| c.into_owned()))).transpose()?,
-        Val::B(_) => v.is_instance_of::<PyBool>().then(|| if v.is_truthy().unwrap_or(false) { "true" } else { "false" }.to_string()),
+        Val::B(_) => v
+            .is_instance_of::<PyBool>()
+            .then(|| if v.is_truthy().unwrap_or(false) { "true" } else { "false" }.to_string()),
         Val::OptU(_) if none => Some("none".into()),
         Val::OptU(_) => is_int(v).then(|| v.str().and_then(|s| s.to_cow().map(|c| c.into_owned()))).transpose()?,
         Val::OptF(_) if none => Some("none".into()),
         Val::OptF(_) => number_text(v)?,
-        Val::S(_) => v.is_instance_of::<PyString>().then(|| v.str().and_then(|s| s.to_cow().map(|c| c.into_owned()))).transpose()?,
+        Val::S(_) => v
+            .is_instance_of::<PyString>()
+            .then(|| v.str().and_then(|s| s.to_cow().map(|c| c.into_owned())))
+            .transpose()?,
         Val::Guard(_) if none => Some("none".into()),
         Val::Guard(_) => {
             if !(v.is_instance_of::<PyTuple>() || v.is_instance_of::<PyList>()) || v.len()? != 2 {
@@ -166,7 +172,11 @@ pub fn from_kwargs(py: Python<'_>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResu
         };
         let Some(text) = text_of(&kind, &v)? else {
             let got = v.get_type().name()?.to_cow()?.into_owned();
-            return Err(invalid_param(py, &name, format!("invalid parameter `{name}`: must be {}, got {got}", kind_name(&kind))));
+            return Err(invalid_param(
+                py,
+                &name,
+                format!("invalid parameter `{name}`: must be {}, got {got}", kind_name(&kind)),
+            ));
         };
         p.set(&name, &text).map_err(|e| crate::errors::plain(py, &e))?;
     }

@@ -89,19 +89,42 @@ impl PairScores {
 }
 
 /// A document named by id (str) or position (int), as a position.
-pub fn position(py: Python<'_>, which: &str, v: &Bound<'_, PyAny>, n: usize, by_id: &dyn Fn(&str) -> Option<usize>) -> PyResult<u32> {
+pub fn position(
+    py: Python<'_>,
+    which: &str,
+    v: &Bound<'_, PyAny>,
+    n: usize,
+    by_id: &dyn Fn(&str) -> Option<usize>,
+) -> PyResult<u32> {
     if let Ok(s) = v.extract::<String>() {
         return by_id(&s).map(|i| i as u32).ok_or_else(|| {
-            crate::errors::raise(py, "UnknownIdError", format!("no document with id {s:?}"), &[("id", s.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()))])
+            crate::errors::raise(
+                py,
+                "UnknownIdError",
+                format!("no document with id {s:?}"),
+                &[("id", s.into_pyobject(py).map(|o| o.into_any().unbind()).unwrap_or_else(|_| py.None()))],
+            )
         });
     }
     if v.is_instance_of::<pyo3::types::PyBool>() {
-        return Err(invalid_param(py, which, format!("invalid parameter `{which}`: a document is named by its id (str) or position (int), got bool")));
+        return Err(invalid_param(
+            py,
+            which,
+            format!("invalid parameter `{which}`: a document is named by its id (str) or position (int), got bool"),
+        ));
     }
     match v.extract::<i64>() {
         Ok(i) if i >= 0 && (i as u64) < n as u64 => Ok(i as u32),
-        Ok(i) => Err(invalid_param(py, which, format!("invalid parameter `{which}`: document position {i} is out of range (0..{n})"))),
-        Err(_) => Err(invalid_param(py, which, format!("invalid parameter `{which}`: a document is named by its id (str) or position (int)"))),
+        Ok(i) => Err(invalid_param(
+            py,
+            which,
+            format!("invalid parameter `{which}`: document position {i} is out of range (0..{n})"),
+        )),
+        Err(_) => Err(invalid_param(
+            py,
+            which,
+            format!("invalid parameter `{which}`: a document is named by its id (str) or position (int)"),
+        )),
     }
 }
 
@@ -261,7 +284,13 @@ impl Clustering {
         let linkage = match linkage {
             "average" => Linkage::Average,
             "single" => Linkage::Single,
-            other => return Err(invalid_param(py, "linkage", format!("invalid parameter `linkage`: must be \"average\" or \"single\", got {other:?}"))),
+            other => {
+                return Err(invalid_param(
+                    py,
+                    "linkage",
+                    format!("invalid parameter `linkage`: must be \"average\" or \"single\", got {other:?}"),
+                ));
+            }
         };
         let inner = &self.inner;
         py.detach(|| inner.labels_at(threshold, linkage)).map_err(|e| plain(py, &e))

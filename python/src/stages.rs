@@ -124,7 +124,11 @@ impl MinHash {
     }
 
     fn __repr__(&self) -> String {
-        format!("MinHash(num_perm={}, empty={})", self.inner.slots().len(), if self.inner.is_empty() { "True" } else { "False" })
+        format!(
+            "MinHash(num_perm={}, empty={})",
+            self.inner.slots().len(),
+            if self.inner.is_empty() { "True" } else { "False" }
+        )
     }
 }
 

@@ -100,7 +100,13 @@ pub struct Tracker {
 }
 
 fn doc_columns() -> Columns {
-    Columns { id: "id".into(), text: "text".into(), title: "title".into(), date: "date".into(), source: "source".into() }
+    Columns {
+        id: "id".into(),
+        text: "text".into(),
+        title: "title".into(),
+        date: "date".into(),
+        source: "source".into(),
+    }
 }
 
 impl Tracker {
@@ -131,7 +137,8 @@ impl Tracker {
     fn add(&self, py: Python<'_>, doc: &Bound<'_, PyAny>, on_invalid_date: &str) -> PyResult<Assignment> {
         let (doc, warnings) = convert::one(py, doc, &doc_columns(), OnInvalidDate::parse(py, on_invalid_date)?)?;
         let id = doc.id.clone();
-        let a = self.with(py, |t| t.add(doc))?.map_err(|e| crate::errors::to_py(py, &e, &|s| (s == id).then_some(0)))?;
+        let a =
+            self.with(py, |t| t.add(doc))?.map_err(|e| crate::errors::to_py(py, &e, &|s| (s == id).then_some(0)))?;
         Ok(Assignment {
             story: a.story.0,
             new_story: a.new_story,
@@ -165,17 +172,24 @@ impl Tracker {
     fn expire_before(&self, py: Python<'_>, date: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         let d = match convert::date_of(py, date)? {
             Ok(Some(d)) => d,
-            Ok(None) => return Err(crate::errors::invalid_param(py, "date", "invalid parameter `date`: a date is needed".into())),
-            Err(why) => return Err(crate::errors::invalid_param(py, "date", format!("invalid parameter `date`: {why}"))),
+            Ok(None) => {
+                return Err(crate::errors::invalid_param(
+                    py,
+                    "date",
+                    "invalid parameter `date`: a date is needed".into(),
+                ));
+            }
+            Err(why) => {
+                return Err(crate::errors::invalid_param(py, "date", format!("invalid parameter `date`: {why}")));
+            }
         };
         self.with(py, |t| t.expire_before(d))
     }
 
     /// The stories held: story id to its members' ids (insertion order), by story id.
     fn stories<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let stories: Vec<(u64, Vec<String>)> = self.with(py, |t| {
-            t.stories().map(|s| (s.id.0, s.members.iter().map(|m| m.to_string()).collect())).collect()
-        })?;
+        let stories: Vec<(u64, Vec<String>)> = self
+            .with(py, |t| t.stories().map(|s| (s.id.0, s.members.iter().map(|m| m.to_string()).collect())).collect())?;
         let d = PyDict::new(py);
         for (id, members) in stories {
             d.set_item(id, PyList::new(py, members)?)?;
