@@ -22,6 +22,7 @@ class PairRecord(TypedDict):
     b: str
     similarity: float
     copy: bool
+    related: bool
     jaccard: float
     containment: float
     jaccard_estimate: float
@@ -75,6 +76,7 @@ class PairScores:
     cosine: float
     days_apart: Optional[int]
     copy: bool
+    related: bool
     similarity: float
     def to_dict(self) -> Dict[str, Any]:
         """The scores as a dict (field name to value)."""
@@ -87,6 +89,9 @@ class Clustering:
     def labels(self) -> List[int]:
         """The story label of each document, in input order."""
     @property
+    def copy_labels(self) -> List[int]:
+        """The copy group of each document, in input order (copy groups nest in stories)."""
+    @property
     def ids(self) -> List[str]:
         """The documents' ids, in input order."""
     @property
@@ -98,6 +103,8 @@ class Clustering:
     def __len__(self) -> int: ...
     def stories(self) -> List[List[str]]:
         """The stories of at least two documents, as lists of ids."""
+    def copies(self) -> List[List[str]]:
+        """The copy groups of at least two documents (an original and its copies), as lists of ids."""
     def clusters(self) -> List[List[str]]:
         """Every cluster, singletons included; cluster k has label k."""
     def pairs(self) -> List[PairRecord]:
@@ -111,9 +118,9 @@ class Clustering:
     def labels_at(self, threshold: float, linkage: Literal["average", "single"] = "average") -> List[int]:
         """The labels at another threshold and linkage, without rescoring."""
     def to_pandas(self) -> Any:
-        """One row per document (id, story, best_match, best_similarity) as a pandas DataFrame."""
+        """One row per document (id, story, copy, best_match, best_similarity) as a pandas DataFrame."""
     def to_arrow(self) -> Any:
-        """One row per document (id, story, best_match, best_similarity) as a pyarrow Table."""
+        """One row per document (id, story, copy, best_match, best_similarity) as a pyarrow Table."""
 
 @final
 class Explanation:
@@ -225,6 +232,7 @@ class Assignment:
     expired: List[str]
     date_outlier: bool
     warning: Optional[str]
+    copy_of: Optional[str]
 
 @final
 class Placement:

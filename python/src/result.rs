@@ -12,7 +12,8 @@ use crate::errors::{invalid_param, plain};
 /// The scores of one pair of documents (see the Rust `PairScores`):
 /// exact shingle Jaccard and containment, the MinHash estimate, the SimHash
 /// distance, the profile cosine, the days between the dates, the copy
-/// decision and the combined similarity the clustering uses.
+/// decision (and `related`: shared text that is not the main text of both)
+/// and the combined similarity the clustering uses.
 #[pyclass(module = "samestory", frozen, get_all)]
 #[derive(Debug, Clone)]
 pub struct PairScores {
@@ -28,8 +29,11 @@ pub struct PairScores {
     pub cosine: f32,
     /// Days between the two dates, when both are known.
     pub days_apart: Option<u32>,
-    /// The pair is a copy (shared text), by the copy rule.
+    /// The pair is a copy (they share their main text), by the copy rule.
     pub copy: bool,
+    /// The pair shares text that is not the main text of both (one page
+    /// carries part of the other's story further down): related, not a copy.
+    pub related: bool,
     /// The combined similarity the clustering uses.
     pub similarity: f32,
 }
@@ -44,6 +48,7 @@ impl From<&samestory::PairScores> for PairScores {
             cosine: s.cosine,
             days_apart: s.days_apart,
             copy: s.copy,
+            related: s.related,
             similarity: s.similarity,
         }
     }
@@ -54,6 +59,7 @@ impl PairScores {
     pub fn fill(&self, d: &Bound<'_, PyDict>) -> PyResult<()> {
         d.set_item("similarity", f64::from(self.similarity))?;
         d.set_item("copy", self.copy)?;
+        d.set_item("related", self.related)?;
         d.set_item("jaccard", f64::from(self.jaccard))?;
         d.set_item("containment", f64::from(self.containment))?;
         d.set_item("jaccard_estimate", f64::from(self.jaccard_estimate))?;
@@ -185,6 +191,7 @@ impl Clustering {
         let d = PyDict::new(py);
         d.set_item("id", PyList::new(py, self.inner.ids())?)?;
         d.set_item("story", PyList::new(py, self.inner.labels())?)?;
+        d.set_item("copy", PyList::new(py, self.inner.copy_labels())?)?;
         let ids = self.inner.ids();
         d.set_item("best_match", PyList::new(py, best.iter().map(|b| b.map(|(j, _)| ids[j as usize].as_str())))?)?;
         d.set_item("best_similarity", PyList::new(py, best.iter().map(|b| b.map(|(_, s)| f64::from(s))))?)?;
@@ -199,6 +206,14 @@ impl Clustering {
     #[getter]
     fn labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(py, self.inner.labels())
+    }
+
+    /// The copy group of each document, in input order (dense, numbered by
+    /// each group's first document). A copy group holds the documents joined
+    /// by copy pairs inside one story, so copy groups nest in stories.
+    #[getter]
+    fn copy_labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.inner.copy_labels())
     }
 
     /// The documents' ids, in input order.
@@ -231,6 +246,16 @@ impl Clustering {
         let out = PyList::empty(py);
         for s in self.inner.stories() {
             out.append(self.ids_of(py, s)?)?;
+        }
+        Ok(out)
+    }
+
+    /// The copy groups with at least two documents (an original and its
+    /// copies), as lists of ids, ordered by first member.
+    fn copies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        for g in self.inner.copy_groups().iter().filter(|g| g.len() > 1) {
+            out.append(self.ids_of(py, g)?)?;
         }
         Ok(out)
     }
@@ -296,8 +321,8 @@ impl Clustering {
         py.detach(|| inner.labels_at(threshold, linkage)).map_err(|e| plain(py, &e))
     }
 
-    /// One row per document as a pandas DataFrame: `id`, `story`,
-    /// `best_match` (the id of its best-scoring partner in its story, or
+    /// One row per document as a pandas DataFrame: `id`, `story`, `copy`
+    /// (its copy group, see `copy_labels`), `best_match` (the id of its best-scoring partner in its story, or
     /// None) and `best_similarity` (that pair's similarity, or NaN), as the
     /// command line's rows give them. Needs pandas.
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -318,6 +343,7 @@ impl Clustering {
         let schema = pa.getattr("schema")?.call1((vec![
             (String::from("id"), pa.getattr("string")?.call0()?),
             ("story".into(), pa.getattr("uint32")?.call0()?),
+            ("copy".into(), pa.getattr("uint32")?.call0()?),
             ("best_match".into(), pa.getattr("string")?.call0()?),
             ("best_similarity".into(), pa.getattr("float64")?.call0()?),
         ],))?;

@@ -54,6 +54,9 @@ pub struct Assignment {
     pub date_outlier: bool,
     /// Its date was dropped as invalid (with `on_invalid_date="ignore"`): the reason.
     pub warning: Option<String>,
+    /// The document it is a copy of: the earliest added held document of its
+    /// story whose pair with it is a copy; `None` for an original or another report.
+    pub copy_of: Option<String>,
 }
 
 #[pymethods]
@@ -148,6 +151,7 @@ impl Tracker {
             expired: a.expired,
             date_outlier: a.date_outlier,
             warning: warnings.into_iter().next().map(|w| w.1),
+            copy_of: a.copy_of,
         })
     }
 

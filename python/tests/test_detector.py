@@ -150,6 +150,29 @@ def test_title_and_source_reach_the_detector() -> None:
     assert a is not None and b is not None and a.cosine != b.cosine
 
 
+def test_copy_groups_nest_in_stories() -> None:
+    wire = ("Storm Ciarán hit Brittany on Thursday with gusts of 207 km/h, cutting power to 1.2 million homes, "
+            "the grid operator Enedis said, as schools closed and trains stopped across the region.")
+    docs = [{"id": "wire", "text": wire},
+            {"id": "reprint", "text": wire + " Read more on our site."},
+            {"id": "report", "text": STORM_B},
+            {"id": "bank", "text": BANK}]
+    r = Detector().cluster(docs)
+    assert r.same_story("wire", "report")
+    assert r.copies() == [["wire", "reprint"]]
+    c = r.copy_labels
+    assert c[0] == c[1] and c[2] != c[0] and len(set(c)) == 3
+    # Nested: one copy group never spans two stories.
+    for group in r.copies():
+        assert len({r.label_of(i) for i in group}) == 1
+    s = r.scores("wire", "reprint")
+    assert s is not None and s.copy and not s.related
+    t = samestory.Tracker(Detector())
+    assert t.add(docs[0]).copy_of is None
+    assert t.add(docs[1]).copy_of == "wire"
+    assert t.add(docs[2]).copy_of is None
+
+
 def test_pandas_dataframe_and_columns() -> None:
     pd = pytest.importorskip("pandas")
     df = pd.DataFrame({"doc": ["a", "b", "c"], "body": [STORM_A, STORM_B, BANK],
@@ -157,7 +180,7 @@ def test_pandas_dataframe_and_columns() -> None:
     r = Detector().cluster(df, id_col="doc", text_col="body", date_col="published")
     assert r.labels == Detector().cluster(three()).labels
     out = r.to_pandas()
-    assert list(out.columns) == ["id", "story", "best_match", "best_similarity"]
+    assert list(out.columns) == ["id", "story", "copy", "best_match", "best_similarity"]
     assert out["id"].tolist() == ["a", "b", "c"]
     assert out["story"].tolist() == [0, 0, 1]
     assert out["best_match"].tolist()[:2] == ["b", "a"]
@@ -171,7 +194,7 @@ def test_pyarrow_table() -> None:
     r = Detector().cluster(t)
     assert r.labels == [0, 0, 1]
     out = r.to_arrow()
-    assert out.column_names == ["id", "story", "best_match", "best_similarity"]
+    assert out.column_names == ["id", "story", "copy", "best_match", "best_similarity"]
     assert out.column("story").to_pylist() == [0, 0, 1]
     assert out.column("best_match").to_pylist() == ["b", "a", None]
 
