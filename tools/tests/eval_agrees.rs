@@ -227,6 +227,7 @@ fn rust_count(s: &Scores, key: &str) -> u64 {
 }
 
 #[test]
+#[cfg_attr(not(shared_scorer), ignore = "needs ../shared/eval/score.py (the reference scorer) beside the repository")]
 fn agrees_with_reference_scorer() {
     if !Path::new(SCORER).is_file() {
         eprintln!("skipped: reference scorer {SCORER} not found");
