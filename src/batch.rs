@@ -63,13 +63,6 @@ fn cluster_collapsed(
         let labels = cluster::labels(&vec![1; n], &edges(&pairs), threshold, linkage, guard);
         return Clustering::new(ids, labels, pairs, Vec::new(), guard);
     }
-    // The scores of two copies of each collapsed representative.
-    let mut dup_scores = vec![None; rep_feats.len()];
-    for (k, f) in rep_feats.iter().enumerate() {
-        if dups.weights[k] > 1 {
-            dup_scores[k] = Some(score_pair(f, f, cfg));
-        }
-    }
     par::drop_aside(rep_feats);
     let local = cluster::labels(&dups.weights, &edges(&pairs), threshold, linkage, guard);
     let mut node = vec![0u32; n];
@@ -83,9 +76,7 @@ fn cluster_collapsed(
         .map(|p| ScoredPair { a: dups.reps[p.a as usize], b: dups.reps[p.b as usize], scores: p.scores })
         .collect();
     for (i, &r) in dups.rep_of.iter().enumerate() {
-        if r as usize != i
-            && let Some(scores) = dup_scores[node[r as usize] as usize]
-        {
+        if let Some(scores) = dups.scores[i] {
             pairs.push(ScoredPair { a: r, b: i as u32, scores });
         }
     }

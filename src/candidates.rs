@@ -2,7 +2,9 @@
 //! and for the tracker alike.
 //!
 //! * Copy level: documents sharing a MinHash LSH band key, or a SimHash
-//!   block (within `simhash_distance` bits).
+//!   block (within `simhash_distance` bits); a bucket of more than
+//!   [`BUCKET_CAP`] documents pairs each with the next [`BUCKET_WINDOW`]
+//!   only, so the pairs stay linear in the number of documents.
 //! * Event level: documents sharing rare salient terms, ranked by the
 //!   partial dot product of their profiles over those terms
 //!   ([`term_candidates`]). Each document reads at most `candidate_budget`
@@ -68,11 +70,26 @@ pub(crate) fn term_candidates(
 /// for which `keep(a, b)` holds.
 fn push_runs(entries: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>, keep: impl Fn(u32, u32) -> bool) {
     for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
+        // A bucket of more than BUCKET_CAP documents pairs each with the next BUCKET_WINDOW only.
+        let window = if run.len() > BUCKET_CAP { BUCKET_WINDOW } else { run.len() };
         for (k, &(_, a)) in run.iter().enumerate() {
-            pairs.extend(run[k + 1..].iter().filter(|&&(_, b)| keep(a, b)).map(|&(_, b)| (a, b)));
+            let next = &run[k + 1..(k + 1 + window).min(run.len())];
+            pairs.extend(next.iter().filter(|&&(_, b)| keep(a, b)).map(|&(_, b)| (a, b)));
         }
     }
 }
+
+/// The most documents of one LSH or SimHash bucket paired all with all.
+/// Near-identical documents were collapsed before (`dedup`), so a bucket
+/// this large holds many documents that share a passage but differ
+/// otherwise (a paragraph reprinted on thousands of pages): each is then
+/// paired with the next [`BUCKET_WINDOW`] of the bucket (in input order),
+/// so one bucket of `m` documents gives at most `m · BUCKET_WINDOW` pairs,
+/// never `m²/2`.
+pub(crate) const BUCKET_CAP: usize = 256;
+
+/// See [`BUCKET_CAP`].
+pub(crate) const BUCKET_WINDOW: usize = 32;
 
 /// Candidate pairs `(a, b)`, `a < b`, sorted, of a batch: LSH band
 /// collisions, SimHash neighbours, and documents sharing a rare salient

@@ -101,8 +101,9 @@ pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores
     }
 }
 
-/// Jaccard at which two documents are copies whatever their leads.
-const NEAR_IDENTICAL: f64 = 0.8;
+/// Jaccard at which two documents are copies whatever their leads
+/// (near-identical: a few words apart), and are collapsed before candidates.
+pub(crate) const NEAR_IDENTICAL: f64 = 0.8;
 
 /// At least a quarter of `lead`'s fingerprints are in `set` (a copy editor
 /// who changed a few words of a lead changed up to five shingles each; a
