@@ -139,6 +139,12 @@ pub(crate) fn candidate_pairs(cfg: &Config, feats: &[Features], corpus_docs: u64
         feats[a as usize].simhash.hamming(feats[b as usize].simhash) <= cfg.copy.simhash_distance
     });
     drop(entries);
+    if !cfg.levels.events {
+        par::sort(&mut pairs);
+        pairs.dedup();
+        pairs.shrink_to_fit();
+        return pairs;
+    }
     let terms = TermIndex::from_documents(feats.iter().map(Features::rare_terms));
     let cap = cfg.candidate_df_cap(corpus_docs) as usize;
     // The dates in one dense array: the date test reads up to twice

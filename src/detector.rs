@@ -75,6 +75,37 @@ macro_rules! define_setters {
 for_each_param!(define_setters);
 
 impl DetectorBuilder {
+    /// The copy-level preset: only copies link documents (`events(false)`),
+    /// and stories are the connected copy groups (`linkage(Single)`, no
+    /// cohesion guard). It is the deduplication job of MinHash LSH tools
+    /// (datasketch, rensa, gaoya), with this crate's copy rule (resemblance,
+    /// or containment of the main text, with boilerplate removed); the other
+    /// parameters keep their values.
+    ///
+    /// # Example
+    /// ```
+    /// use samestory::{Detector, Document};
+    /// let wire = "Storm Ciarán hit Brittany on Thursday with gusts of 207 km/h, cutting power to 1.2 million homes, \
+    ///             the grid operator Enedis said, as schools closed and trains stopped across the region.";
+    /// let docs = vec![
+    ///     Document::new("wire", wire),
+    ///     Document::new("reprint", format!("{wire} Read more on our site.")),
+    ///     Document::new("report", "Gusts reached 207 km/h as Ciarán swept across Brittany; about 1.2 million homes lost power."),
+    /// ];
+    /// let dedup = Detector::builder().copies_only().build()?;
+    /// let c = dedup.cluster(&docs)?;
+    /// assert!(c.same_story(0, 1)); // copies
+    /// assert!(!c.same_story(0, 2)); // another report of the event: not a copy
+    /// assert!(Detector::new().cluster(&docs)?.same_story(0, 2)); // one story by default
+    /// # Ok::<(), samestory::Error>(())
+    /// ```
+    pub fn copies_only(&mut self) -> &mut Self {
+        self.params.levels.events = false;
+        self.params.story.linkage = Linkage::Single;
+        self.params.story.cohesion_guard = None;
+        self
+    }
+
     /// Starts from `params` instead of the defaults.
     pub fn params(&mut self, params: Params) -> &mut Self {
         self.params = params;

@@ -125,8 +125,8 @@ pub use error::{Error, ErrorKind};
 pub use explain::{Explanation, SharedTerm};
 pub use features::Features;
 pub use params::{
-    BoilerplateParams, CandidateParams, CohesionGuard, CopyRule, DEFAULT_SEED, DateParams, Limits, Linkage, Params,
-    ProfileParams, Retention, Sketch, StoryParams, Weights,
+    BoilerplateParams, CandidateParams, CohesionGuard, CopyRule, DEFAULT_SEED, DateParams, Levels, Limits, Linkage,
+    Params, ProfileParams, Retention, Sketch, StoryParams, Weights,
 };
 pub use score::PairScores;
 pub use stats::CorpusStats;

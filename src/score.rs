@@ -28,7 +28,7 @@ use crate::shingle::Fingerprints;
 /// leads (a page carrying another story's paragraphs further down) makes
 /// the pair `related`, not a copy. Its *event similarity* is the profile cosine when
 /// the dates are within `date_window_days` (or either is unknown), else the
-/// cosine times `outside_window_factor`.
+/// cosine times `outside_window_factor`; 0 when `events` is off.
 /// The pair's **similarity** is the larger of the event similarity and, for a
 /// copy, `max(jaccard, containment)` raised to at least `story_threshold` (a
 /// copy is always the same story). Two documents are the same story when
@@ -86,7 +86,11 @@ pub(crate) fn score_pair(a: &Features, b: &Features, cfg: &Config) -> PairScores
         (Some(d), Some(w)) => d <= w,
         _ => true,
     };
-    let event = if in_window { cosine } else { cosine * cfg.dates.outside_window_factor };
+    let event = match (cfg.levels.events, in_window) {
+        (false, _) => 0.0,
+        (true, true) => cosine,
+        (true, false) => cosine * cfg.dates.outside_window_factor,
+    };
     let copy_sim = if copy { jaccard.max(containment).max(cfg.story.threshold) } else { 0.0 };
     PairScores {
         jaccard_estimate: jaccard_estimate as f32,

@@ -1005,3 +1005,23 @@ fn pairs_list_identical_documents_at_similarity_one() {
     assert_eq!(c.scores(2, 3), c.scores(0, 3));
     assert_eq!(c.labels(), [0, 1, 0, 0]);
 }
+
+/// The copy-level preset: only copies link documents, so the stories are
+/// the copy groups, every pair of positive similarity is a copy, and the
+/// same documents with event-level evidence make fewer, larger stories.
+#[test]
+fn copies_only_stories_are_copy_groups() {
+    let docs = generated_corpus();
+    let dedup = Detector::builder().copies_only().build().unwrap();
+    assert!(!dedup.params().levels.events);
+    let c = dedup.cluster(&docs).unwrap();
+    assert_eq!(c.labels(), c.copy_labels(), "stories are the copy groups");
+    assert!(c.pairs().iter().all(|p| p.scores.copy || p.scores.similarity == 0.0), "only copies link");
+    assert!(c.pairs().iter().any(|p| p.scores.copy));
+    let full = Detector::new().cluster(&docs).unwrap();
+    assert!(full.clusters().len() < c.clusters().len(), "event-level evidence joins reports");
+    // Every copy group of the preset lies inside a story of the full detector.
+    for g in c.copy_groups() {
+        assert!(g.iter().all(|&m| full.same_story(m, g[0])), "copy group {g:?} split by the full detector");
+    }
+}

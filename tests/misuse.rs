@@ -656,6 +656,7 @@ fn builder_setters_refuse_every_out_of_range_value_by_name() {
         "boilerplate_max_tokens",
         "linkage",
         "retention_days",
+        "events",
     ];
     for name in Params::NAMES {
         assert!(named.contains(name) || any.contains(name), "{name} has no out-of-range case");

@@ -58,6 +58,9 @@ fn builder(p: &ParamArgs, max_doc_bytes: usize) -> Result<DetectorBuilder, Failu
     }
     let mut b = Detector::builder();
     b.params(params);
+    if p.copies_only {
+        b.copies_only();
+    }
     if let Some(t) = p.threshold {
         b.story_threshold(t);
     }
@@ -267,12 +270,13 @@ pub fn track(a: &TrackArgs, paths: &[PathBuf]) -> Result<(), Failure> {
         let p = &a.params;
         if p.threshold.is_some()
             || p.no_dates
+            || p.copies_only
             || !p.params.is_empty()
             || a.retention_days.is_some()
             || a.retention_documents.is_some()
         {
             return Err(Failure::Input(format!(
-                "{}: an index keeps the parameters it was created with; --threshold, --no-dates, --param, \
+                "{}: an index keeps the parameters it was created with; --threshold, --no-dates, --copies-only, --param, \
                  --retention-days and --retention-documents apply only to a new index",
                 a.index.display()
             )));

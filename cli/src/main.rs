@@ -125,6 +125,10 @@ pub struct ParamArgs {
     /// Ignore dates (by default reports more than 14 days apart count half).
     #[arg(long)]
     pub no_dates: bool,
+    /// Copies only: stories are the connected groups of copies, with no event-level evidence
+    /// (the deduplication job of MinHash LSH tools; `events=false`, single linkage).
+    #[arg(long)]
+    pub copies_only: bool,
     /// Set any parameter by its name (see the library's README), e.g. `--param num_perm=256`; repeatable.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,

@@ -64,6 +64,7 @@ class ParamDict(TypedDict):
     max_documents: int
     retention_days: Optional[int]
     retention_documents: Optional[int]
+    events: bool
 
 @final
 class PairScores:
@@ -179,6 +180,7 @@ class Detector:
         max_documents: int = ...,
         retention_days: Optional[int] = ...,
         retention_documents: Optional[int] = ...,
+        events: bool = ...,
     ) -> None: ...
     @property
     def params(self) -> ParamDict:

@@ -65,6 +65,7 @@ pub fn get(p: &Params, name: &str) -> Option<Val> {
         "max_documents" => U(p.limits.max_documents as u64),
         "retention_days" => OptU(p.retention.days.map(u64::from)),
         "retention_documents" => OptU(p.retention.documents.map(|d| d as u64)),
+        "events" => B(p.levels.events),
         _ => return None,
     })
 }

@@ -2,7 +2,7 @@
 //!
 //! [`Params`] groups them by the job they steer ([`Sketch`], [`CopyRule`],
 //! [`ProfileParams`], [`CandidateParams`], [`Weights`], [`DateParams`],
-//! [`BoilerplateParams`], [`StoryParams`], [`Limits`], [`Retention`]). The
+//! [`BoilerplateParams`], [`StoryParams`], [`Limits`], [`Retention`], [`Levels`]). The
 //! one declaration below gives each parameter its default, its
 //! [`DetectorBuilder`](crate::DetectorBuilder) setter, its range check, its
 //! name for [`Params::set`] and its place in a saved state. Why each default
@@ -249,6 +249,16 @@ macro_rules! for_each_param {
             /// At most this many documents are held, the oldest added expiring
             /// first (default `None`: no limit). Setter: `retention_documents`.
             documents (retention_documents): Option<usize> = None, opt(in_range(1, usize::MAX));
+        }
+        /// What links two documents.
+        levels: Levels {
+            /// Event-level evidence (salient-term profiles, rare-term
+            /// candidates) links independent reports of one event (default
+            /// true). Off, only copies link documents: stories are copy
+            /// groups, the deduplication job of MinHash LSH tools (see
+            /// [`DetectorBuilder::copies_only`](crate::DetectorBuilder::copies_only)).
+            /// Setter: `events`.
+            events (events): bool = true, any;
         }
             }
     };

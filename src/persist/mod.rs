@@ -366,7 +366,15 @@ pub(crate) fn decode(bytes: &[u8], path: &Path) -> Result<(Config, Live), Error>
     if r.remaining() != 0 {
         return Err(invalid(path, format!("{} unexpected bytes after the last section", r.remaining())));
     }
-    let params = Params::decode(payloads[0]).map_err(|e| invalid(path, format!("section CONF: {e}")))?;
+    // Version 2 states end their parameters before `events` (added at the end with version 3): on.
+    let conf: std::borrow::Cow<'_, [u8]> = if version == 2 {
+        let mut b = payloads[0].to_vec();
+        b.push(1);
+        b.into()
+    } else {
+        payloads[0].into()
+    };
+    let params = Params::decode(&conf).map_err(|e| invalid(path, format!("section CONF: {e}")))?;
     let cfg = Config::new(params).map_err(|e| invalid(path, format!("section CONF: parameters out of range: {e}")))?;
     let mut live = Live::new(&cfg);
     let mut stats_reader = Reader::new(payloads[1]);

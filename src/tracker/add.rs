@@ -57,7 +57,9 @@ pub(super) fn candidates(live: &Live, cfg: &Config, f: &Features, docs: u64, acc
     cands.extend(live.hamming.query(f.simhash));
     let cap = cfg.candidate_df_cap(docs) as usize;
     let date = |j: u32| live.doc(j).and_then(|d| d.features.date);
-    cands.extend(term_candidates(cfg, None, f, &live.terms, cap, &date, acc));
+    if cfg.levels.events {
+        cands.extend(term_candidates(cfg, None, f, &live.terms, cap, &date, acc));
+    }
     cands.sort_unstable();
     cands.dedup();
     cands
