@@ -12,7 +12,11 @@ pub(crate) fn contact_spans(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < b.len() {
         let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        let found = if boundary { phone(b, i).or_else(|| web(b, i)) } else { None };
+        let found = match b[i] {
+            b'0'..=b'9' | b'(' | b'+' if boundary => phone(b, i),
+            b'h' | b'H' | b'w' | b'W' if boundary => web(b, i),
+            _ => None,
+        };
         match found.or_else(|| email(b, i)) {
             Some((from, to)) => {
                 out.push((from, to));
