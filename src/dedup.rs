@@ -10,6 +10,7 @@
 //! with the bucket's first one only. Each copy's pair with its
 //! representative is scored once. Documents without shingles never match.
 
+use crate::cluster::find;
 use crate::features::Features;
 use crate::hash::{derive_seed, domain};
 use crate::lsh::band_key;
@@ -120,35 +121,32 @@ fn near_identical(cfg: &Config, feats: &[Features], rep_of: &mut [u32]) {
             Some((band_key(slots, band_seed, band), i))
         }));
         par::sort(&mut entries);
+        // Each bucket's documents not yet in its first one's group, checked for the whole band at once.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         for run in entries.chunk_by(|x, y| x.0 == y.0).filter(|r| r.len() > 1) {
             let head = run[0].1;
-            let unjoined: Vec<u32> =
-                run[1..].iter().map(|e| e.1).filter(|&m| find(&mut parent, m) != find(&mut parent, head)).collect();
-            let near = par::map(&unjoined, |&m| {
-                let (h, f) = (&feats[head as usize], &feats[m as usize]);
-                // The MinHash estimate first (128 slots, its error about 0.035 at 0.8): the exact
-                // Jaccard only for pairs that can reach NEAR_IDENTICAL.
-                h.minhash.estimate_jaccard(&f.minhash).is_ok_and(|e| e >= NEAR_IDENTICAL - ESTIMATE_MARGIN)
-                    && h.shingles.jaccard_and_containment(&f.shingles).0 >= NEAR_IDENTICAL
-            });
-            for (&m, near) in unjoined.iter().zip(near) {
-                if near {
-                    let (a, b) = (find(&mut parent, head), find(&mut parent, m));
-                    // The smaller root stays: each group's root is its first document.
-                    parent[a.max(b) as usize] = a.min(b);
+            for &(_, m) in &run[1..] {
+                if find(&mut parent, m) != find(&mut parent, head) {
+                    pairs.push((head, m));
                 }
+            }
+        }
+        let near = par::map(&pairs, |&(h, m)| {
+            let (h, f) = (&feats[h as usize], &feats[m as usize]);
+            // The MinHash estimate first (128 slots, its error about 0.035 at 0.8): the exact
+            // Jaccard only for pairs that can reach NEAR_IDENTICAL.
+            h.minhash.estimate_jaccard(&f.minhash).is_ok_and(|e| e >= NEAR_IDENTICAL - ESTIMATE_MARGIN)
+                && h.shingles.jaccard_and_containment(&f.shingles).0 >= NEAR_IDENTICAL
+        });
+        for (&(h, m), near) in pairs.iter().zip(near) {
+            if near {
+                let (a, b) = (find(&mut parent, h), find(&mut parent, m));
+                // The smaller root stays: each group's root is its first document.
+                parent[a.max(b) as usize] = a.min(b);
             }
         }
     }
     for (i, r) in rep_of.iter_mut().enumerate() {
         *r = find(&mut parent, i as u32);
     }
-}
-
-fn find(parent: &mut [u32], mut x: u32) -> u32 {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
 }
