@@ -720,3 +720,22 @@ fn track_with_retention_reports_a_far_future_date_and_expires_nothing() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A JSON line longer than four times `--max-doc-bytes` is a bad record,
+/// read past without being held whole; the lines after it are read.
+#[test]
+fn an_over_long_line_is_a_bad_record_and_the_rest_is_read() {
+    let dir = tmpdir("longline");
+    let path = dir.join("in.jsonl");
+    let long = serde_json::json!({"id": "long", "text": "word ".repeat(2000)}).to_string();
+    write(&path, format!("{}{long}\n{}", jsonl(&DOCS[..1]), jsonl(&DOCS[1..2])));
+    let p = path.to_str().unwrap();
+    let o = run(&["cluster", p, "--format", "jsonl", "-q", "--max-doc-bytes", "1000"], None);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains(":2: line longer than 4000 bytes"), "{}", stderr(&o));
+    let o = run(&["cluster", p, "--format", "jsonl", "-q", "--max-doc-bytes", "1000", "--skip-bad"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let ids: Vec<String> = stories_jsonl(&stdout(&o)).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["rail-1", "museum-1"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,14 +13,29 @@ use crate::document::Document;
 use crate::error::Error;
 use crate::text::find_newline;
 
-/// Reads one line into `buf` (cleared first), keeping at most `max` bytes:
-/// returns the bytes consumed and whether the line was longer (then `buf`
-/// is empty and the rest of the line was read past, not stored).
-pub(crate) fn read_line_capped(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    max: usize,
-) -> std::io::Result<(usize, bool)> {
+/// Reads one line into `buf` (cleared first), keeping at most `max` bytes
+/// (plus a line ending): returns the bytes consumed (0 at the end of the
+/// input) and whether the line was longer (then `buf` is empty and the rest
+/// of the line was read past, never held whole). The JSON Lines readers of
+/// this module read with it; so can readers of other line formats.
+///
+/// # Errors
+/// The reader's errors.
+///
+/// # Example
+/// ```
+/// use samestory::io::read_line_capped;
+/// let mut input = "short\nmuch too long a line\nok\n".as_bytes();
+/// let mut buf = Vec::new();
+/// assert_eq!(read_line_capped(&mut input, &mut buf, 8)?, (6, false));
+/// assert_eq!(buf, b"short\n");
+/// assert_eq!(read_line_capped(&mut input, &mut buf, 8)?, (21, true));
+/// assert!(buf.is_empty());
+/// assert_eq!(read_line_capped(&mut input, &mut buf, 8)?, (3, false));
+/// assert_eq!(read_line_capped(&mut input, &mut buf, 8)?, (0, false));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_line_capped(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<(usize, bool)> {
     buf.clear();
     let (mut total, mut too_long) = (0usize, false);
     loop {

@@ -24,8 +24,8 @@ use std::path::Path;
 use crate::error::Error;
 
 pub use corpus::{BadLine, Corpus, ReadOptions};
-pub use jsonl::read_jsonl;
 pub(crate) use jsonl::{Lines, read_jsonl_with};
+pub use jsonl::{read_jsonl, read_line_capped};
 pub use txt::{read_txt_dir, read_txt_dir_with};
 
 /// Reads a path: `-` is JSON Lines on standard input, a folder is read as

@@ -38,17 +38,23 @@ impl Reader<'_> {
     pub(super) fn read_jsonl(&mut self, mut reader: Box<dyn BufRead + '_>, shown: &str) -> Result<(), ReadError> {
         let mut buf = Vec::new();
         let mut line = 0u64;
+        // A line is held up to four times the document limit (room for JSON escapes), never whole beyond.
+        let max = self.cfg.max_doc_bytes.saturating_mul(4);
         loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(_) => {}
+            let too_long = match samestory::io::read_line_capped(&mut reader, &mut buf, max) {
+                Ok((0, _)) => return Ok(()),
+                Ok((_, too_long)) => too_long,
                 Err(e) => {
                     // A decoding error (a truncated archive) ends the file.
                     return self.bad(shown, Some(line + 1), format!("cannot read: {e}"));
                 }
-            }
+            };
             line += 1;
+            if too_long {
+                let reason = format!("line longer than {max} bytes, four times the document limit (--max-doc-bytes)");
+                self.bad(shown, Some(line), reason)?;
+                continue;
+            }
             let text = match std::str::from_utf8(&buf) {
                 Ok(t) => t.trim(),
                 Err(e) => {
